@@ -1,0 +1,9 @@
+"""`python -m mastoc` is the `mastoc` command."""
+
+from __future__ import annotations
+
+import sys
+
+from mastoc.cli import main
+
+sys.exit(main())

@@ -1,0 +1,78 @@
+"""The `mastoc` command line: argument parsing, dispatch, and turning expected errors into one line.
+
+Each area registers its subcommands from its own module (listed in `_COMMAND_MODULES`); a module
+exposes `register(subparsers)` and sets `func(args) -> int` on its parsers. Modules are imported
+lazily enough that `mastoc --version` and the app's start stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from mastoc import __version__
+from mastoc.cli.errors import EXIT_ERROR, EXIT_USAGE, CliError
+
+_COMMAND_MODULES = (
+    "mastoc.cli.store_cmds",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors: one line, exit code 2
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"mastoc: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mastoc", description="mastoc: board-wall climbs, local-first, synced by hand.")
+    parser.add_argument("--version", action="version", version=f"mastoc {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=None,
+        help="data directory (default: $MASTOC_DATA_DIR or the platform's user data directory)",
+    )
+    parser.set_defaults(func=None)
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    for name in _COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data_dir:
+        os.environ["MASTOC_DATA_DIR"] = args.data_dir
+    func = args.func
+    if func is None:
+        func = _default_command
+    try:
+        return int(func(args) or 0)
+    except CliError as exc:
+        print(f"mastoc: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("mastoc: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _default_command(args: argparse.Namespace) -> int:
+    """`mastoc` without a subcommand: the desktop app when it is installed, else the status."""
+    try:
+        app = importlib.import_module("mastoc.cli.app_cmds")
+    except ImportError:
+        from mastoc.cli import store_cmds
+
+        return store_cmds.cmd_status(args)
+    return int(app.run_app(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

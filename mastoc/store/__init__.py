@@ -1,0 +1,1 @@
+"""The local store: one SQLite file (schema, migrations, queries) plus content-addressed image files."""
