@@ -1,0 +1,1 @@
+"""The Stokt backend: HTTP client (`client`) and pure JSON <-> domain mapping (`mapping`)."""

@@ -1,0 +1,524 @@
+"""A loopback Stokt stand-in: serves ../shared/stokt/fixtures/ in Stokt's exact shapes, with faults.
+
+    with StoktStandin(fixtures_dir) as s:
+        client = StoktClient(s.url); client.login(s.username, s.password)
+
+What it does (API.md §15): `POST api/token-auth` (form or JSON) → `{"token"}` or 400
+`{"nonFieldErrors"}`; `Token` auth on every `api/` call (401 `{"detail"}`); summary, walls (array),
+face setup, my-sent/my-set climbs (arrays); `gyms/{id}/climbs?max_age=N&page=P` generated from the
+union of the fixture pages (newest first, `max_age` against an injectable clock, configurable page
+size, absolute `next`/`previous` with its own host, keys sorted); media files (only the two fixture
+photos, by exact name, no auth); `POST api/faces/{id}/climbs` validated, remembered in `posted`,
+answered 201 with a climb object with a new UUID.
+
+Tests edit upstream between runs (`edit_climb`, `delete_climb`, `add_climb`) and inject faults
+(`inject(...)`, `latency`, `auth_fail_from_page`, `random_failures(...)`). Listens on 127.0.0.1 only,
+HTTP/1.1 keep-alive with Nagle disabled (see QUALITY.md).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import re
+import secrets
+import socket
+import struct
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+REAL_HOST = "https://www.sostokt.com"
+DEFAULT_NOW = datetime(2025, 12, 20, 22, 0, tzinfo=UTC)
+STOKT_TZ = timezone(timedelta(hours=-5))
+GYM_ID = "be149ef2-317d-4c73-8d7d-50074577d2fa"
+WALL_ID = "1ab81c9a-ecfa-4a1a-b56e-1490f3445d99"
+FACE_ID = "61b42d14-c629-434a-8827-801512151a18"
+
+_FONT_ANCHORS = {"4": 12.0, "4+": 13.25, "5": 14.25, "5+": 15.0, "6A": 15.5, "6A+": 16.5, "6B": 17.5,
+                 "6B+": 18.0, "6C": 18.5, "6C+": 19.5, "7A": 20.5, "7A+": 21.5, "7B": 22.5, "7B+": 23.5,
+                 "7C": 24.5, "7C+": 25.5, "8A": 26.5}
+_HUECO = [(12.0, "V0"), (14.5, "V1"), (15.5, "V2"), (16.5, "V3"), (17.75, "V4"), (19.0, "V5"), (20.5, "V6"),
+          (21.5, "V7"), (22.5, "V8"), (23.5, "V9"), (25.0, "V10"), (26.5, "V11")]
+_DANKYU = [(12.0, "6Q"), (13.5, "5Q"), (15.5, "4Q"), (17.0, "3Q"), (18.25, "2Q"), (20.0, "1Q"), (21.5, "1D"),
+           (22.5, "1D+"), (23.5, "2D"), (24.5, "2D+"), (26.5, "3D+")]
+
+
+def _band(table: list[tuple[float, str]], ircra: float) -> str:
+    label = table[0][1]
+    for lo, name in table:
+        if ircra >= lo:
+            label = name
+    return label
+
+
+def crowd_grade(system: str, value: str) -> dict[str, Any]:
+    """The `crowdGrade` object Stokt would show for a single vote `value` in `system`."""
+    if system == "font" and value in _FONT_ANCHORS:
+        ircra = _FONT_ANCHORS[value]
+    elif system == "hueco" and value in {v for _, v in _HUECO}:
+        ircra = dict((v, lo) for lo, v in _HUECO)[value]
+    elif system == "dankyu" and value in {v for _, v in _DANKYU}:
+        ircra = dict((v, lo) for lo, v in _DANKYU)[value]
+    else:
+        return {"ircra": 0.0, "hueco": "?", "font": "?", "dankyu": "?"}
+    font = max((a, f) for f, a in _FONT_ANCHORS.items() if a <= ircra)[1]
+    return {"ircra": ircra, "hueco": _band(_HUECO, ircra), "font": font, "dankyu": _band(_DANKYU, ircra)}
+
+
+def stokt_date(dt: datetime) -> str:
+    return dt.astimezone(STOKT_TZ).isoformat(timespec="microseconds")
+
+
+@dataclass
+class Fault:
+    """One injected fault. `match` is a regex searched in "METHOD /path?query"; `times` None = forever.
+
+    kinds: "status" (answer `status` with `body`/`headers`), "reset" (TCP reset, no answer),
+    "reset_after" (handle the request, then reset instead of answering: a lost response),
+    "slow" (sleep `delay` then answer), "truncate" (200 with the JSON cut in half, honest
+    Content-Length), "short_body" (Content-Length of the whole body, half sent, then close),
+    "malformed_item" (one item of a climbs page replaced by a broken one), "invalid_json".
+    """
+
+    kind: str
+    match: str = ""
+    times: int | None = 1
+    status: int = 500
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    hits: int = 0
+
+    def applies(self, line: str) -> bool:
+        if self.times is not None and self.hits >= self.times:
+            return False
+        return re.search(self.match, line) is not None
+
+
+class StoktStandin:
+    """The stand-in server and its mutable upstream state. Thread-safe."""
+
+    def __init__(self, fixtures_dir: Path | str, *, page_size: int = 100, now: datetime | None = None,
+                 username: str = "climber@example.com", password: str = "correct horse",
+                 port: int = 0) -> None:
+        self.fixtures_dir = Path(fixtures_dir)
+        self.page_size = page_size
+        self.now: datetime = now or DEFAULT_NOW
+        self.username = username
+        self.password = password
+        self.token = secrets.token_hex(20)
+        self.valid_tokens: set[str] = {self.token}
+        self.latency = 0.0
+        self.auth_fail_from_page: int | None = None
+        self.faults: list[Fault] = []
+        self.posted: list[dict[str, Any]] = []
+        self.log: list[dict[str, Any]] = []
+        self._random: tuple[float, tuple[str, ...], random.Random, float] | None = None
+        self._lock = threading.RLock()
+        self._port = port
+        self._load()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- fixture state -------------------------------------------------------------------------
+    def _read(self, name: str) -> Any:
+        return json.loads((self.fixtures_dir / name).read_text(encoding="utf-8"))
+
+    def _load(self) -> None:
+        climbs: list[dict[str, Any]] = []
+        n = 1
+        while (self.fixtures_dir / f"climbs_page_{n}.json").exists():
+            climbs.extend(self._read(f"climbs_page_{n}.json")["results"])
+            n += 1
+        self.climbs: dict[str, dict[str, Any]] = {c["id"]: c for c in climbs}
+        self.summary: dict[str, Any] = self._read("gym_summary.json")
+        self.walls: list[dict[str, Any]] = self._read("gym_walls.json")
+        self.setups: dict[str, dict[str, Any]] = {}
+        setup = self._read("face_setup.json")
+        self.setups[setup["id"]] = setup
+        self.my_sent: list[dict[str, Any]] = self._read("my_sent_climbs.json")
+        self.gyms: dict[str, dict[str, Any]] = {self.summary["id"]: self.summary}
+        self.media: dict[str, bytes] = {}
+        full = (self.fixtures_dir / "wall_full.jpg").read_bytes()
+        small = (self.fixtures_dir / "wall_small.jpg").read_bytes()
+        self.media[setup["picture"]["name"]] = full
+        for wall in self.walls:
+            for face in wall["faces"]:
+                self.media[face["smallPicture"]["name"]] = small
+        self.account = {
+            "id": "7d6b8a52-1f0e-4c55-9d0a-2b3c4d5e6f70", "username": self.username, "email": self.username,
+            "firstName": "Test", "lastName": "Climber", "fullName": "Test Climber", "avatar": "",
+            "homeGym": {"id": self.summary["id"], "displayName": self.summary["displayName"]},
+            "subscriptionStatus": "INACTIVE", "isStaff": False, "gradePreference": "font", "gradeFeel": 0,
+        }
+        self._template = copy.deepcopy(next(iter(self.climbs.values())))
+
+    def climb_list(self) -> list[dict[str, Any]]:
+        """Upstream climbs, newest first (as Stokt orders them)."""
+        with self._lock:
+            return sorted(self.climbs.values(), key=lambda c: datetime.fromisoformat(c["dateCreated"]),
+                          reverse=True)
+
+    def edit_climb(self, climb_id: str, **changes: Any) -> dict[str, Any]:
+        with self._lock:
+            self.climbs[climb_id].update(changes)
+            return copy.deepcopy(self.climbs[climb_id])
+
+    def delete_climb(self, climb_id: str) -> None:
+        with self._lock:
+            del self.climbs[climb_id]
+
+    def add_climb(self, name: str = "New upstream climb", holds: str = "S829284 O829309 T829220",
+                  created: datetime | None = None, setter: dict[str, Any] | None = None,
+                  face_id: str = FACE_ID, **extra: Any) -> dict[str, Any]:
+        """Add a climb upstream (created `now` unless given) and return it."""
+        with self._lock:
+            climb = copy.deepcopy(self._template)
+            climb.update({
+                "id": str(uuid.uuid4()), "name": name, "holdsList": holds, "faceId": face_id,
+                "dateCreated": stokt_date(created or self.now),
+                "climbSetters": setter or {"id": str(uuid.uuid4()), "fullName": "New Setter", "avatar": ""},
+                "climbedBy": 0, "totalLikes": 0, "totalComments": 0, "isPrivate": False, "isBenchmark": False,
+                "crowdGrade": crowd_grade("font", "6A"), "circuit": "", "tags": "", "lastAttemptDate": None,
+                "likedByUser": False, "bookmarkedByUser": False, "attemptsToSendOriginal": 0,
+            })
+            climb.update(extra)
+            self.climbs[climb["id"]] = climb
+            return copy.deepcopy(climb)
+
+    def hold_ids(self, face_id: str = FACE_ID) -> set[int]:
+        return {h["id"] for h in self.setups[face_id]["holds"]}
+
+    # -- faults ---------------------------------------------------------------------------------
+    def inject(self, kind: str, match: str = "", times: int | None = 1, **params: Any) -> Fault:
+        fault = Fault(kind=kind, match=match, times=times, **params)
+        with self._lock:
+            self.faults.append(fault)
+        return fault
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self.faults.clear()
+            self._random = None
+            self.auth_fail_from_page = None
+            self.latency = 0.0
+
+    def random_failures(self, p: float, kinds: tuple[str, ...] = ("500", "reset", "slow"), seed: int = 1,
+                        slow_delay: float = 1.0) -> None:
+        """Fail a fraction `p` of `api/` and media requests with one of `kinds` ("500", "502", "503",
+        "reset", "slow" = sleep `slow_delay` before answering, for client read timeouts)."""
+        with self._lock:
+            self._random = (p, kinds, random.Random(seed), slow_delay)
+
+    def revoke_tokens(self) -> None:
+        """Every issued token becomes invalid (an expired/revoked token)."""
+        with self._lock:
+            self.valid_tokens.clear()
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "stand-in not started"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> StoktStandin:
+        handler = type("Handler", (_Handler,), {"standin": self})
+        self._server = _Server(("127.0.0.1", self._port), handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> StoktStandin:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def requests_to(self, pattern: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [entry for entry in self.log if re.search(pattern, entry["line"])]
+
+    # -- request handling (called by the handler) ----------------------------------------------
+    def _pick_fault(self, line: str) -> Fault | None:
+        with self._lock:
+            for fault in self.faults:
+                if fault.applies(line):
+                    fault.hits += 1
+                    return fault
+            if self._random is not None and ("/api/" in line or "/media/" in line) and "token-auth" not in line:
+                p, kinds, rng, delay = self._random
+                if rng.random() < p:
+                    kind = rng.choice(kinds)
+                    if kind.isdigit():
+                        return Fault(kind="status", status=int(kind))
+                    return Fault(kind=kind, delay=delay)
+        return None
+
+    def route(self, method: str, path: str, query: dict[str, str], headers: Any, body: bytes,
+              base: str) -> tuple[int, Any, dict[str, str]]:
+        """(status, JSON value or bytes, extra headers) for one request."""
+        if method == "GET" and path.startswith("/media/"):
+            name = path[len("/media/"):]
+            with self._lock:
+                data = self.media.get(name)
+            if data is None:
+                return 404, {"detail": "Not found."}, {}
+            return 200, data, {"Content-Type": "image/jpeg"}
+        if not path.startswith("/api/"):
+            return 404, {"detail": "Not found."}, {}
+        route = path[len("/api/"):].rstrip("/")
+        if method == "POST" and route == "token-auth":
+            return self._login(headers, body)
+        auth = headers.get("Authorization") or ""
+        if not auth:
+            return 401, {"detail": "Authentication credentials were not provided."}, {}
+        scheme, _, token = auth.partition(" ")
+        with self._lock:
+            ok = scheme == "Token" and token in self.valid_tokens
+        if not ok:
+            return 401, {"detail": "Invalid token."}, {}
+        parts = route.split("/")
+        with self._lock:
+            if method == "GET":
+                return self._get(parts, query, base)
+            if method == "POST" and len(parts) == 3 and parts[0] == "faces" and parts[2] == "climbs":
+                return self._create(parts[1], body)
+        return 404, {"detail": "Not found."}, {}
+
+    def _login(self, headers: Any, body: bytes) -> tuple[int, Any, dict[str, str]]:
+        ctype = headers.get("Content-Type") or ""
+        try:
+            if "json" in ctype:
+                form = json.loads(body or b"{}")
+            else:
+                form = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
+        except ValueError:
+            return 400, {"detail": "JSON parse error"}, {}
+        if form.get("username") == self.username and form.get("password") == self.password:
+            with self._lock:
+                self.valid_tokens.add(self.token)
+            return 200, {"token": self.token}, {}
+        return 400, {"nonFieldErrors": ["Unable to log in with provided credentials."]}, {}
+
+    def _get(self, parts: list[str], query: dict[str, str], base: str) -> tuple[int, Any, dict[str, str]]:
+        nf = (404, {"detail": "Not found."}, {})
+        if parts == ["users", "me"]:
+            return 200, self.account, {}
+        if len(parts) == 3 and parts[0] == "faces" and parts[2] == "setup":
+            setup = self.setups.get(parts[1])
+            return (200, setup, {}) if setup else nf
+        if len(parts) < 3 or parts[0] != "gyms" or parts[1] not in self.gyms:
+            return nf
+        gym, what = parts[1], "/".join(parts[2:])
+        if what == "summary":
+            return 200, self.gyms[gym], {}
+        if what == "walls":
+            return 200, self.walls, {}
+        if what == "my-sent-climbs":
+            return 200, self.my_sent, {}
+        if what == "my-set-climbs":
+            mine = [c for c in self.climb_list() if c["climbSetters"]["id"] == self.account["id"]]
+            return 200, mine, {}
+        if what in ("my-liked-climbs", "my-bookmarked-climbs"):
+            return 200, [], {}
+        if what == "climbs":
+            return self._climbs_page(gym, query, base)
+        return nf
+
+    def _climbs_page(self, gym: str, query: dict[str, str], base: str) -> tuple[int, Any, dict[str, str]]:
+        try:
+            max_age = int(query["max_age"])
+            page = int(query.get("page", "1"))
+            size = int(query.get("page_size", self.page_size))
+        except (KeyError, ValueError):
+            return 404, {"detail": "Not found."}, {}
+        if self.auth_fail_from_page is not None and page >= self.auth_fail_from_page:
+            return 401, {"detail": "Invalid token."}, {}
+        cutoff = self.now - timedelta(days=max_age)
+        items = [c for c in self.climb_list() if datetime.fromisoformat(c["dateCreated"]) >= cutoff]
+        count = len(items)
+        pages = max(1, -(-count // size))
+        if page < 1 or page > pages:
+            return 404, {"detail": "Invalid page."}, {}
+        path = f"{base}/api/gyms/{gym}/climbs"
+
+        def link(p: int) -> str:
+            q = {"max_age": str(max_age)}
+            if p > 1:
+                q["page"] = str(p)
+            if "page_size" in query:
+                q["page_size"] = str(size)
+            return f"{path}?{urlencode(sorted(q.items()))}"
+
+        results = copy.deepcopy(items[(page - 1) * size: page * size])
+        return 200, {"count": count, "next": link(page + 1) if page < pages else None,
+                     "previous": link(page - 1) if page > 1 else None, "results": results}, {}
+
+    def _create(self, face_id: str, body: bytes) -> tuple[int, Any, dict[str, str]]:
+        setup = self.setups.get(face_id)
+        if setup is None:
+            return 404, {"detail": "Not found."}, {}
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return 400, {"detail": "JSON parse error"}, {}
+        errors: dict[str, list[str]] = {}
+        if not isinstance(data, dict):
+            return 400, {"nonFieldErrors": ["Invalid data."]}, {}
+        name = data.get("name")
+        if not isinstance(name, str) or not name.strip():
+            errors["name"] = ["This field may not be blank."]
+        if "attemptsNumber" not in data:
+            errors["attemptsNumber"] = ["This field is required."]
+        holds = data.get("holdsList")
+        known = {h["id"] for h in setup["holds"]}
+        tokens: list[tuple[int, str, int]] = []
+        order = {"start": (0, "S"), "feetOnly": (1, "F"), "others": (2, "O"), "top": (3, "T")}
+        if not isinstance(holds, dict):
+            errors["holdsList"] = ["Expected an object."]
+        else:
+            for key, (rank, letter) in order.items():
+                ids = holds.get(key, [])
+                if not isinstance(ids, list) or not all(isinstance(i, str) and i.isdigit() for i in ids):
+                    errors["holdsList"] = [f"{key}: expected a list of hold ids as strings"]
+                    break
+                for i in ids:
+                    if int(i) not in known:
+                        errors["holdsList"] = [f"unknown hold {i}"]
+                    tokens.append((rank, letter, int(i)))
+            if not holds.get("top"):
+                errors.setdefault("holdsList", ["at least one top hold"])
+        grade = data.get("grade")
+        if not isinstance(grade, dict) or grade.get("gradingSystem") not in ("font", "hueco", "dankyu"):
+            errors["grade"] = ["Invalid grade."]
+        if errors:
+            return 400, errors, {}
+        climb = copy.deepcopy(self._template)
+        climb.update({
+            "id": str(uuid.uuid4()), "name": name,
+            "climbSetters": {"id": self.account["id"], "fullName": self.account["fullName"], "avatar": ""},
+            "holdsList": " ".join(f"{letter}{i}" for _, letter, i in sorted(tokens)),
+            "feetRule": data.get("feetRule") or setup["feetRulesOptions"][0],
+            "dateCreated": stokt_date(self.now), "isPrivate": bool(data.get("isPrivate")),
+            "isBenchmark": False, "crowdGrade": crowd_grade(grade["gradingSystem"], str(grade.get("value"))),
+            "faceId": face_id, "climbedBy": 0, "totalLikes": 0, "totalComments": 0, "likedByUser": False,
+            "bookmarkedByUser": False, "attemptsToSendOriginal": 0, "circuit": "",
+            "tags": ",".join(data.get("tags_list") or []), "lastAttemptDate": None,
+        })
+        self.posted.append(data)
+        self.climbs[climb["id"]] = climb
+        return 201, copy.deepcopy(climb), {}
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:  # resets are expected
+        pass
+
+
+class _Handler(BaseHTTPRequestHandler):
+    standin: StoktStandin
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    server_version = "StoktStandin/1.0"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
+        pass
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def _handle(self, method: str) -> None:
+        s = self.standin
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        split = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(split.query).items()}
+        line = f"{method} {self.path}"
+        with s._lock:
+            s.log.append({"line": line, "method": method, "path": split.path, "query": query,
+                          "auth": bool(self.headers.get("Authorization")), "time": time.monotonic()})
+        if s.latency:
+            time.sleep(s.latency)
+        fault = s._pick_fault(line)
+        if fault is not None and fault.kind == "reset":
+            return self._reset()
+        if fault is not None and fault.kind == "slow":
+            time.sleep(fault.delay)
+        if fault is not None and fault.kind == "status":
+            payload = fault.body if fault.body is not None else json.dumps({"detail": "Injected."}).encode()
+            return self._send(fault.status, payload, {"Content-Type": "application/json", **fault.headers})
+        host, port = self.server.server_address[:2]
+        status, value, headers = s.route(method, split.path, query, self.headers, body, f"http://{host}:{port}")
+        if fault is not None and fault.kind == "reset_after":
+            return self._reset()
+        if isinstance(value, bytes):
+            payload = value
+        else:
+            if fault is not None and fault.kind == "malformed_item" and isinstance(value, dict) \
+                    and value.get("results"):
+                broken = value["results"][len(value["results"]) // 2]
+                broken["holdsList"] = 12345
+                broken["crowdGrade"] = "hard"
+                broken["dateCreated"] = "yesterday"
+            payload = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            headers = {"Content-Type": "application/json", **headers}
+        if fault is not None and fault.kind == "truncate":
+            payload = payload[: len(payload) // 2]
+        if fault is not None and fault.kind == "invalid_json":
+            payload = b"<html>Bad gateway</html>"
+        if fault is not None and fault.kind == "short_body":
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload[: len(payload) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return self._reset()
+        self._send(status, payload, headers)
+
+    def _send(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _reset(self) -> None:
+        """Abort the connection with a TCP RST (SO_LINGER 0), as a crashing proxy would."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
