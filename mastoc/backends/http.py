@@ -81,7 +81,7 @@ class TokenBucket:
                 now = self._clock()
                 self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
                 self._stamp = now
-                if self._tokens >= 1.0:
+                if self._tokens >= 1.0 - 1e-9:
                     self._tokens -= 1.0
                     return slept
                 wait = (1.0 - self._tokens) / self.rate
