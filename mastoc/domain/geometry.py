@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 Point = tuple[float, float]
 
-_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _PATH_CMD = re.compile(r"([MLZmlz])")
 
 
@@ -40,11 +39,13 @@ class GeometryError(ValueError):
 
 
 def _number(field: str, token: str) -> float:
-    if not _NUMBER.fullmatch(token):
-        raise GeometryError(field, "not a number", token)
-    value = float(token)
-    if not math.isfinite(value):
-        raise GeometryError(field, "number out of range", token)
+    # float() is the fast path; it also accepts "nan", "inf", "1_0" and non-ASCII digits, refused here.
+    try:
+        value = float(token)
+    except ValueError:
+        raise GeometryError(field, "not a number", token) from None
+    if not math.isfinite(value) or "_" in token or not token.isascii():
+        raise GeometryError(field, "not a finite decimal number", token)
     return value
 
 
