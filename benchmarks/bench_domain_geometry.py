@@ -17,7 +17,7 @@ from mastoc.domain.models import Hold
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def best_ms(func, repeat: int = 20) -> float:  # noqa: ANN001
+def best_ms(func, repeat: int = 20) -> float:
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()

@@ -82,6 +82,13 @@ _NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,6})?")
 _PREFIX = re.compile(r"^\s*(font|hueco|ircra|dankyu)\s*[:=]\s*", re.IGNORECASE)
 
 
+def _system(system: GradeSystem | str) -> GradeSystem:
+    try:
+        return GradeSystem(system)
+    except ValueError:
+        raise GradeError(f"unknown grade system: {system!r}") from None
+
+
 def is_ungraded(ircra: float | None) -> bool:
     """True for Stokt's ungraded marker (0.0), None, NaN or any non-positive value."""
     return ircra is None or math.isnan(ircra) or ircra <= 0.0
@@ -89,7 +96,7 @@ def is_ungraded(ircra: float | None) -> bool:
 
 def labels(system: GradeSystem | str) -> tuple[str, ...]:
     """The labels of `system`, easiest first (without "?")."""
-    system = GradeSystem(system)
+    system = _system(system)
     if system is GradeSystem.IRCRA:
         return _IRCRA_LABELS
     return _LABELS[system]
@@ -103,7 +110,7 @@ def format_ircra(value: float) -> str:
 
 def label(system: GradeSystem | str, ircra: float | None) -> str:
     """The label of `ircra` in `system`; "?" when ungraded."""
-    system = GradeSystem(system)
+    system = _system(system)
     if is_ungraded(ircra):
         return UNGRADED
     assert ircra is not None
@@ -118,7 +125,7 @@ def normalize_label(system: GradeSystem | str, text: str) -> str:
 
     Raises GradeError when `text` is not a label of `system`.
     """
-    system = GradeSystem(system)
+    system = _system(system)
     cleaned = text.strip().upper().replace(" ", "")
     if cleaned == UNGRADED:
         return UNGRADED
@@ -136,7 +143,7 @@ def ircra_range(system: GradeSystem | str, grade: str) -> tuple[float, float]:
 
     Raises GradeError for "?" (no band) or an unknown label.
     """
-    system = GradeSystem(system)
+    system = _system(system)
     canonical = normalize_label(system, grade)
     if canonical == UNGRADED:
         raise GradeError("the ungraded label '?' has no IRCRA band")
@@ -164,7 +171,7 @@ def filter_bounds(
     None or "?" leaves that end open (None). `hi` easier than `lo` raises GradeError.
     A climb with IRCRA value v is selected when `min <= v < max_exclusive` (open ends ignored).
     """
-    system = GradeSystem(system)
+    system = _system(system)
     lo_value: float | None = None
     hi_value: float | None = None
     if lo is not None and normalize_label(system, lo) != UNGRADED:
@@ -210,7 +217,7 @@ def parse_grade(
         system = GradeSystem(match.group(1).lower())
         return system, normalize_label(system, text[match.end():])
     if text.strip() == UNGRADED:
-        return GradeSystem(default), UNGRADED
+        return _system(default), UNGRADED
     system = detect_system(text)
     return system, normalize_label(system, text)
 

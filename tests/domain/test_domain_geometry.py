@@ -98,7 +98,7 @@ def test_formats() -> None:
         (geometry.parse_tape, "1 2 3 y", "centerTapeStr", "y"),
     ],
 )
-def test_malformed_strings_name_field_and_token(func, text: str, field: str, token: str) -> None:  # noqa: ANN001
+def test_malformed_strings_name_field_and_token(func, text: str, field: str, token: str) -> None:
     with pytest.raises(GeometryError) as info:
         func(text)
     assert info.value.field == field
@@ -148,7 +148,7 @@ def test_random_point_lists_give_valid_polygon_or_geometry_error(points: list[tu
     assert poly.is_valid and poly.area > 0 and poly.geom_type == "Polygon"
 
 
-def test_bow_tie_is_repaired_not_dropped(make_hold) -> None:  # noqa: ANN001
+def test_bow_tie_is_repaired_not_dropped(make_hold) -> None:
     # Self-intersecting outline: two triangles meeting at (50,50), the right one larger.
     hold = make_hold(polygon_str="0,0 100,100 100,-20 0,100", centroid_str="60 40")
     poly = geometry.hold_polygon(hold)
@@ -159,7 +159,7 @@ def test_bow_tie_is_repaired_not_dropped(make_hold) -> None:  # noqa: ANN001
     assert "polygonStr: invalid polygon, repaired" in problems
 
 
-def test_check_hold_reports_problems(make_hold) -> None:  # noqa: ANN001
+def test_check_hold_reports_problems(make_hold) -> None:
     assert geometry.check_hold(make_hold(polygon_str="")) == ["polygonStr: empty"]
     assert geometry.check_hold(make_hold(polygon_str="1,1 2,2")) == ["polygonStr: fewer than 3 points (2)"]
     assert geometry.check_hold(make_hold(polygon_str="0,0 1,1 2,2")) == [
@@ -184,7 +184,7 @@ def test_check_hold_reports_problems(make_hold) -> None:  # noqa: ANN001
         geometry.hold_polygon(make_hold(polygon_str="0,0 1,1"))
 
 
-def test_empty_optional_strings_fall_back(make_hold) -> None:  # noqa: ANN001
+def test_empty_optional_strings_fall_back(make_hold) -> None:
     hold = make_hold(polygon_str="0,0 10,0 10,10 0,10")
     assert geometry.touch_polygon(hold).equals(geometry.hold_polygon(hold))
     assert geometry.centroid(hold) == pytest.approx((5.0, 5.0))

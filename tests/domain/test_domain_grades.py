@@ -180,3 +180,24 @@ def test_label_band_contains_value(value: float) -> None:
         if value >= 12.0:
             assert lo <= value
             assert grades.in_bounds(value, grades.filter_bounds(system, lbl, lbl))
+
+
+@pytest.mark.parametrize("system", [GradeSystem.HUECO, GradeSystem.DANKYU])
+def test_observed_bounds_are_smallest_observed_values(
+    system: GradeSystem, real_climbs: list[dict[str, Any]]
+) -> None:
+    smallest: dict[str, float] = {}
+    for climb in real_climbs:
+        g = climb["crowdGrade"]
+        if g[system.value] != UNGRADED:
+            smallest[g[system.value]] = min(smallest.get(g[system.value], math.inf), g["ircra"])
+    assert len(smallest) == 11  # V0-V9, V11 / 6Q-1Q, 1D, 1D+, 2D, 2D+, 3D+
+    for lbl, value in smallest.items():
+        assert grades.to_ircra(system, lbl) == value, lbl
+
+
+def test_unknown_system_is_a_grade_error() -> None:
+    with pytest.raises(GradeError):
+        grades.label("yds", 18.0)
+    with pytest.raises(GradeError):
+        grades.labels("french")
