@@ -229,7 +229,7 @@ def load_backup(
     # Wall ids that climbs imply for faces the walls file did not describe.
     for item_face in faces.values():
         if item_face.wall_id is None:
-            for f, data in col.climbs:
+            for _f, data in col.climbs:
                 wall = next(
                     (c.get("wallId") for c in mapping.climbs_of_page(data)
                      if isinstance(c, dict) and str(c.get("faceId")) == item_face.stokt_id), None
