@@ -8,14 +8,17 @@ worker threads, a backup) run while a sync writes. Open one `Store` per thread.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 from mastoc.domain.models import Climb, Face, Gym, Hold, User, Wall
+from mastoc.errors import UserFacingError
 from mastoc.store import images, paths, rows, schema
 
-BUSY_TIMEOUT_MS = 10_000
+# How long a writer waits for another mastoc (app, CLI, sync) holding the write lock.
+BUSY_TIMEOUT_MS = int(os.environ.get("MASTOC_BUSY_TIMEOUT_MS", "10000"))
 
 COUNTED_TABLES = (
     "gyms", "walls", "faces", "holds", "users", "climbs", "climb_holds",
@@ -23,7 +26,7 @@ COUNTED_TABLES = (
 )
 
 
-class StoreError(Exception):
+class StoreError(UserFacingError):
     """A problem with the local store, worded for the user."""
 
 
@@ -259,8 +262,8 @@ def write_climbs(conn: sqlite3.Connection, climbs: list[Climb]) -> None:
     ids = [(c.id,) for c in climbs]
     conn.executemany("DELETE FROM climb_holds WHERE climb_id = ?", ids)
     conn.executemany(
-        "INSERT OR IGNORE INTO climb_holds (hold_num, role, climb_id) VALUES (?, ?, ?)",
-        [pair for c in climbs for pair in rows.climb_hold_rows(c)],
+        rows.CLIMB_HOLD_INSERT,
+        [r for c in climbs for r in rows.climb_hold_rows(c.id, c.holds_list, c.grade_ircra)],
     )
 
 
