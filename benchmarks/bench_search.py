@@ -94,7 +94,8 @@ def run_suite(store: Store, face_id: str, runs: int, label: str) -> None:
     lo, hi = grades.filter_bounds(grades.GradeSystem.FONT, "6A", "7A")
     # three holds that climbs really combine: the 3 most used hand holds of a popular real climb
     text = store.conn.execute(
-        "SELECT holds_list FROM climbs WHERE source = 'stokt' ORDER BY climbed_by DESC, id LIMIT 1").fetchone()[0]
+        "SELECT holds_list FROM climbs WHERE source = 'stokt' AND grade_ircra BETWEEN 16 AND 20 "
+        "ORDER BY climbed_by DESC, id LIMIT 1").fetchone()[0]
     holds = sorted({ref.hold for ref in holdslist.parse(text)})[1:4]
     total = search.count(store.conn, ClimbQuery(face_id=face_id))
     print(f"\n== {label}: {total:,} climbs on the face; holds {holds}")

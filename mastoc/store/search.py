@@ -104,24 +104,38 @@ def _from_and_where(q: ClimbQuery, with_setter: bool = False) -> tuple[str, list
     params: list[object] = []
     source = "climbs c"
     where: list[str] = []
-    if q.holds_all:
-        # The first required hold drives the query (its climbs, through the primary key prefix
-        # hold_num); every other one is a primary-key probe (hold_num, climb_id) per candidate.
-        first, *others = q.holds_all
-        role_sql = " AND role = ?" if first.role is not None else ""
-        source = (f"(SELECT DISTINCT climb_id FROM climb_holds WHERE hold_num = ?{role_sql}) AS hs "
-                  "JOIN climbs c ON c.id = hs.climb_id")
-        params.append(first.hold)
-        if first.role is not None:
-            params.append(Role(first.role).value)
+    if q.holds_all or q.holds_none:
+        # Hold filters are resolved inside the index table first: the first required hold (callers
+        # put the rarest first) drives through the primary-key prefix hold_num; every other
+        # required or excluded hold is a primary-key probe (hold_num, climb_id). Only the few
+        # surviving climb ids are then looked up in `climbs`.
+        inner: list[str] = []
+        if q.holds_all:
+            first, *others = q.holds_all
+            inner.append("d.hold_num = ?")
+            params.append(first.hold)
+            if first.role is not None:
+                inner.append("d.role = ?")
+                params.append(Role(first.role).value)
+            driver = "climb_holds d"
+        else:
+            others, driver = [], ""
         for f in others:
-            if f.role is None:
-                where.append("EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = c.id)")
-                params.append(f.hold)
-            else:
-                where.append("EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = c.id "
-                             "AND x.role = ?)")
-                params.extend((f.hold, Role(f.role).value))
+            role_sql = " AND x.role = ?" if f.role is not None else ""
+            inner.append(f"EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = d.climb_id{role_sql})")
+            params.append(f.hold)
+            if f.role is not None:
+                params.append(Role(f.role).value)
+        if q.holds_all:
+            for hold in q.holds_none:
+                inner.append("NOT EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = d.climb_id)")
+                params.append(hold)
+            source = (f"(SELECT DISTINCT d.climb_id FROM {driver} WHERE {' AND '.join(inner)}) AS hs "
+                      "JOIN climbs c ON c.id = hs.climb_id")
+        else:
+            for hold in q.holds_none:
+                where.append("NOT EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = c.id)")
+                params.append(hold)
     if q.face_id is not None:
         where.append("c.face_id = ?")
         params.append(q.face_id)
@@ -146,9 +160,6 @@ def _from_and_where(q: ClimbQuery, with_setter: bool = False) -> tuple[str, list
         params.append(q.feet_rule)
     if q.benchmark_only:
         where.append("c.is_benchmark = 1")
-    for hold in q.holds_none:
-        where.append("NOT EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = c.id)")
-        params.append(hold)
     sql = f"FROM {source}"
     if with_setter:
         sql += " LEFT JOIN users u ON u.id = c.setter_id"
@@ -157,9 +168,20 @@ def _from_and_where(q: ClimbQuery, with_setter: bool = False) -> tuple[str, list
     return sql, params
 
 
+def _rarest_first(conn: sqlite3.Connection, q: ClimbQuery) -> ClimbQuery:
+    """`q` with its required holds ordered by how few climbs use them (the rarest drives the query)."""
+    if len(q.holds_all) < 2:
+        return q
+    counts = {
+        f: conn.execute("SELECT count(*) FROM climb_holds WHERE hold_num = ?", (f.hold,)).fetchone()[0]
+        for f in q.holds_all
+    }
+    return dataclasses.replace(q, holds_all=tuple(sorted(q.holds_all, key=lambda f: (counts[f], f.hold))))
+
+
 def search(conn: sqlite3.Connection, q: ClimbQuery) -> list[ClimbRow]:
     """One page of climbs matching `q`, in its sort order."""
-    body, params = _from_and_where(q, with_setter=True)
+    body, params = _from_and_where(_rarest_first(conn, q), with_setter=True)
     order = _ORDER[q.sort][1 if q.reverse else 0]
     sql = f"SELECT {_ROW_SQL} {body} ORDER BY {order}"
     if q.limit is not None:
@@ -174,14 +196,14 @@ def search(conn: sqlite3.Connection, q: ClimbQuery) -> list[ClimbRow]:
 
 def search_ids(conn: sqlite3.Connection, q: ClimbQuery) -> list[str]:
     """The ids of every climb matching `q` (ignores paging), in sort order."""
-    body, params = _from_and_where(q)
+    body, params = _from_and_where(_rarest_first(conn, q))
     order = _ORDER[q.sort][1 if q.reverse else 0]
     return [r[0] for r in conn.execute(f"SELECT c.id {body} ORDER BY {order}", params)]
 
 
 def count(conn: sqlite3.Connection, q: ClimbQuery) -> int:
     """How many climbs match `q` (ignores paging)."""
-    body, params = _from_and_where(q)
+    body, params = _from_and_where(_rarest_first(conn, q))
     return int(conn.execute(f"SELECT count(*) {body}", params).fetchone()[0])
 
 
