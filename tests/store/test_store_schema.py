@@ -116,9 +116,8 @@ def test_damaged_pages_fail_quick_check(loaded_template: Path, tmp_path: Path) -
 def test_read_only_store_refuses_writes(loaded_template: Path) -> None:
     with Store.open(loaded_template, readonly=True) as store:
         assert store.counts()["climbs"] == 1017
-        with pytest.raises(StoreReadOnlyError):
-            with store.transaction():
-                pass
+        with pytest.raises(StoreReadOnlyError), store.transaction():
+            pass
 
 
 def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
