@@ -14,7 +14,8 @@ import sys
 from collections.abc import Sequence
 
 from mastoc import __version__
-from mastoc.cli.errors import EXIT_ERROR, EXIT_USAGE, CliError
+from mastoc.cli.errors import EXIT_USAGE, CliError
+from mastoc.errors import UserFacingError
 
 _COMMAND_MODULES = (
     "mastoc.cli.store_cmds",
@@ -56,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"mastoc: {exc}", file=sys.stderr)
         return exc.code
+    except UserFacingError as exc:
+        print(f"mastoc: {exc}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("mastoc: interrupted", file=sys.stderr)
         return 130

@@ -1,1 +1,1 @@
-"""The Stokt backend: HTTP client (`client`) and pure JSON <-> domain mapping (`mapping`)."""
+"""The Stokt backend: client, and the pure mapping of Stokt JSON to domain values."""
