@@ -1,0 +1,474 @@
+"""Import a gym from Stokt: snapshot -> plan -> (preview | apply in batches), resumable.
+
+One run: the gym's structure (summary, walls, face setups, wall photos) is fetched in parallel with
+the climb pages (followed through `next`, newest first, prefetched by a background thread); every
+page is mapped, planned against the store (`mastoc.sync.plan`) and, unless previewing, applied in
+its own transaction together with the resume cursor. So a cancelled, failed (401, network) or killed
+run keeps its finished pages and the next run resumes at the first unfinished page.
+
+Incremental runs do not use the local clock: they walk the newest-first pages until a whole page
+brings nothing new or changed. A full reconciliation (`full=True`, the first run, or automatically
+when the last one is older than `full_every`) walks every page and then flags known climbs that
+Stokt no longer returns as deleted upstream (tombstones; local data attached to them is kept).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import queue
+import re
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from mastoc.backends.errors import AuthError, BackendError, NotFoundError, ProtocolError
+from mastoc.backends.stokt import mapping
+from mastoc.backends.stokt.client import ClimbPage, StoktClient, check_id
+from mastoc.store import images, paths, rows
+from mastoc.store.db import Store
+from mastoc.sync import apply as applier
+from mastoc.sync.plan import IMPORT_COLUMNS, ClimbAction, RemoteClimb, counts, plan_climbs, plan_deletions
+from mastoc.sync.structure import Structure, apply_structure, build_structure, upsert_setters
+
+BACKEND = "stokt"
+DEFAULT_FULL_EVERY = timedelta(days=7)
+ProgressCallback = Callable[[int, int | None, str], None]
+"""(pages done, pages expected or None, message)."""
+
+_CLIMB_IDX = {c: i for i, c in enumerate(rows.CLIMB_COLUMNS)}
+_HOLD_NUM = re.compile(r"\d+")  # the hold numbers of a holds list already validated by the mapping
+
+
+class ImportCancelled(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    """What an import found and did (or, previewing, would do). JSON-printable with `as_dict()`."""
+
+    gym_stokt_id: str
+    gym_name: str = ""
+    mode: str = "full"  # "full" | "incremental"
+    preview: bool = False
+    status: str = "ok"  # "ok" | "cancelled" | "failed"
+    resumed: bool = False
+    structure: dict[str, dict[str, int]] = field(default_factory=dict)
+    actions: list[ClimbAction] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    photos: list[dict[str, str]] = field(default_factory=list)
+    pages: int = 0
+    pages_total: int | None = None
+    remote_count: int | None = None
+    to_push: int = 0
+    message: str | None = None
+
+    def counts(self) -> dict[str, int]:
+        out = counts(self.actions)
+        out["malformed"] = len([p for p in self.problems if p.startswith("climb")])
+        out["to_push"] = self.to_push
+        return out
+
+    @property
+    def conflicts(self) -> list[ClimbAction]:
+        return [a for a in self.actions if a.kind == "conflict"]
+
+    @property
+    def changed(self) -> int:
+        c = self.counts()
+        return c["new"] + c["updated"] + c["restored"] + c["deleted_upstream"] + sum(
+            v["new"] + v["updated"] for v in self.structure.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        lists = {k: [a.as_dict() for a in self.actions if a.kind == k]
+                 for k in ("new", "updated", "conflict", "restored", "deleted_upstream")}
+        return {
+            "backend": BACKEND, "gym": self.gym_stokt_id, "gym_name": self.gym_name, "mode": self.mode,
+            "preview": self.preview, "status": self.status, "resumed": self.resumed,
+            "counts": self.counts(), "structure": self.structure, "climbs": lists, "photos": self.photos,
+            "pages": self.pages, "pages_total": self.pages_total, "remote_count": self.remote_count,
+            "problems": self.problems, "warnings": self.warnings, "message": self.message,
+        }
+
+
+# -- cursors ---------------------------------------------------------------------------------------
+def read_cursors(store: Store, backend: str = BACKEND) -> dict[str, str]:
+    cur = store.conn.execute("SELECT key, value FROM sync_cursors WHERE backend = ?", (backend,))
+    return {r[0]: r[1] for r in cur}
+
+
+def _set_cursors(conn: Any, values: dict[str, str | None], backend: str = BACKEND) -> None:
+    conn.executemany(
+        "INSERT INTO sync_cursors (backend, key, value) VALUES (?, ?, ?) "
+        "ON CONFLICT(backend, key) DO UPDATE SET value = excluded.value",
+        [(backend, k, v) for k, v in values.items()],
+    )
+
+
+_RESUME_KEYS = ("resume_url", "resume_number", "resume_pass", "resume_mode", "resume_gym")
+
+
+# -- page prefetching ------------------------------------------------------------------------------
+class _Prefetcher:
+    """Follows `next` links in a background thread, a few pages ahead of the consumer."""
+
+    _END = object()
+
+    def __init__(self, client: StoktClient, first_url: str, first_number: int, depth: int) -> None:
+        self._client = client
+        self._q: queue.Queue[Any] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(first_url, first_number), daemon=True)
+        self._thread.start()
+
+    def _put(self, item: Any) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._q.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self, url: str | None, number: int) -> None:
+        try:
+            while url and not self._stop.is_set():
+                page = self._fetch(url, number)
+                if not self._put(page):
+                    return
+                url, number = page.next, number + 1
+            self._put(self._END)
+        except BaseException as exc:  # handed to the consumer, re-raised there
+            self._put(exc)
+
+    def _fetch(self, url: str, number: int) -> ClimbPage:
+        for attempt in range(3):  # a 200 with truncated/invalid JSON is refetched twice, then fatal
+            try:
+                return self._client.climb_page(url, number)
+            except ProtocolError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def __iter__(self) -> Iterator[ClimbPage]:
+        while True:
+            item = self._q.get()
+            if item is self._END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+# -- the import ------------------------------------------------------------------------------------
+def run_import(
+    store: Store,
+    client: StoktClient,
+    *,
+    gym: str | None = None,
+    full: bool | None = None,
+    preview: bool = False,
+    resolve: str | None = None,
+    progress: ProgressCallback | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    full_every: timedelta = DEFAULT_FULL_EVERY,
+    workers: int = 4,
+) -> ImportPlan:
+    """Import (or preview) a gym. See the module docstring. Raises `BackendError`s for failures
+    that stop the run (auth, network, unknown gym); finished pages stay committed."""
+    say = progress or (lambda _d, _t, _m: None)
+    is_cancelled = cancelled or (lambda: False)
+    cursors = read_cursors(store)
+    if gym is None:
+        gym = cursors.get("gym") or _home_gym(client)
+    gym = check_id("gym", gym)
+    resume = None if preview or cursors.get("resume_gym") != gym else cursors.get("resume_url")
+    if resume:
+        mode = cursors.get("resume_mode") or "full"
+        pass_id = cursors.get("resume_pass") or uuid.uuid4().hex
+        start_number = int(cursors.get("resume_number") or 1)
+    else:
+        last_full = rows.parse_ts(cursors.get("full_done_at")) if cursors.get("full_gym") == gym else None
+        auto_full = last_full is None or datetime.now(UTC) - last_full > full_every
+        mode = "full" if (full or (full is None and auto_full)) else "incremental"
+        pass_id = uuid.uuid4().hex
+        start_number = 1
+    plan = ImportPlan(gym_stokt_id=gym, mode=mode, preview=preview, resumed=bool(resume))
+    run_id = None if preview else _start_run(store, mode)
+    pool = ThreadPoolExecutor(max_workers=max(2, workers), thread_name_prefix="stokt-import")
+    prefetch = _Prefetcher(client, resume or client.climbs_url(gym), start_number,
+                           depth=4 if mode == "full" else 2)
+    try:
+        _import(store, client, plan, gym, pass_id, resume, start_number, pool, prefetch, resolve, say,
+                is_cancelled)
+    except BaseException as exc:
+        plan.status = "failed" if not isinstance(exc, ImportCancelled) else "cancelled"
+        plan.message = str(exc) if isinstance(exc, BackendError | ImportCancelled) else type(exc).__name__
+        if run_id is not None:
+            _finish_run(store, run_id, plan)
+        if isinstance(exc, ImportCancelled):
+            return plan
+        raise
+    finally:
+        prefetch.close()
+        pool.shutdown(wait=True, cancel_futures=True)
+    if run_id is not None:
+        _finish_run(store, run_id, plan)
+    return plan
+
+
+def _home_gym(client: StoktClient) -> str:
+    me = client.me()
+    home = me.get("homeGym") if isinstance(me, dict) else None
+    if not isinstance(home, dict) or not home.get("id"):
+        raise NotFoundError("this Stokt account has no home gym; give --gym GYM_ID")
+    return str(home["id"])
+
+
+def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_id: str, resume: str | None,
+            start_number: int, pool: ThreadPoolExecutor, prefetch: _Prefetcher, resolve: str | None,
+            say: ProgressCallback, is_cancelled: Callable[[], bool]) -> None:
+    conn = store.conn
+    now = rows.now_ts()
+    # 1. structure, in parallel with the pages the prefetcher is already fetching
+    f_summary = pool.submit(client.gym_summary, gym)
+    f_walls = pool.submit(client.walls, gym)
+    summary = f_summary.result()
+    walls_json = f_walls.result()
+    _, refs = mapping.map_walls(walls_json, "")
+    setup_futures = {r.stokt_id: pool.submit(client.face_setup, r.stokt_id) for r in refs}
+    setups: dict[str, Any] = {}
+    for face_stokt, fut in setup_futures.items():
+        try:
+            setups[face_stokt] = fut.result()
+        except AuthError as exc:
+            if exc.status == 401:
+                raise
+            setups[face_stokt] = exc
+        except (NotFoundError, ProtocolError) as exc:
+            setups[face_stokt] = exc
+    st = build_structure(summary, walls_json, setups)
+    plan.gym_name = st.gym.display_name
+    plan.problems.extend(st.problems)
+    plan.warnings.extend(st.warnings)
+    photo_jobs = _start_photos(store, client, st, pool, plan)
+    if plan.preview:
+        sres = apply_structure(conn, st, now=now, dry_run=True)
+    else:
+        with store.transaction() as c:
+            sres = apply_structure(c, st, now=now)
+    plan.structure = sres.counts
+    face_ids = sres.face_ids
+    face_holds: dict[str, set[int]] = {}
+    for h in st.holds:
+        face_holds.setdefault(h.face_id, set()).add(h.num)
+    local_face_of = {f.id: face_ids.get(f.stokt_id or "", f.id) for f in st.faces}
+    holds_by_local_face = {local_face_of[k]: v for k, v in face_holds.items() if k in local_face_of}
+    user_counts = {"new": 0, "updated": 0, "unchanged": 0}
+    counted_users: set[str] = set()
+
+    # 2. climb pages
+    seen: set[str] = set()
+    complete = False
+    for page in prefetch:
+        plan.pages += 1
+        plan.remote_count = page.count
+        if plan.pages_total is None and page.count is not None and page.results:
+            per_page = len(page.results)
+            plan.pages_total = max(1, -(-page.count // per_page)) if page.next else page.number
+        say(plan.pages + start_number - 1, plan.pages_total, f"page {page.number}")
+        remotes, setters, extra_seen = _map_page(page, face_ids, holds_by_local_face, plan)
+        seen.update(r.stokt_id for r in remotes)
+        seen.update(extra_seen)
+        if plan.preview:
+            ucounts, user_map = upsert_setters(conn, setters, now=now, dry_run=True)
+            locals_ = applier.load_locals(conn, [r.stokt_id for r in remotes])
+            actions = plan_climbs(_remap_setters(remotes, user_map), locals_, resolve)
+        else:
+            with store.transaction() as c:
+                ucounts, user_map = upsert_setters(c, setters, now=now)
+                locals_ = applier.load_locals(c, [r.stokt_id for r in remotes])
+                actions = plan_climbs(_remap_setters(remotes, user_map), locals_, resolve)
+                applier.apply_climb_actions(c, actions, now=now, pass_id=pass_id)
+                applier.mark_seen(c, extra_seen, pass_id, now)
+                _set_cursors(c, {"resume_url": page.next, "resume_number": str(page.number + 1),
+                                 "resume_pass": pass_id, "resume_mode": plan.mode, "resume_gym": gym,
+                                 "gym": gym} if page.next else {"resume_url": None})
+        if plan.preview:
+            _count_preview_users(conn, setters, counted_users, user_counts)
+        else:
+            user_counts["new"] += ucounts["new"]
+            user_counts["updated"] += ucounts["updated"]
+            counted_users.update(u.stokt_id for u in setters if u.stokt_id)
+        plan.actions.extend(actions)
+        if page.next is None:
+            complete = True
+            break
+        if plan.mode == "incremental" and not any(a.kind in ("new", "updated", "restored") for a in actions):
+            break  # a whole page brought nothing new: the rest is older
+        if is_cancelled():
+            raise ImportCancelled("cancelled between pages; the next import resumes here")
+    if not plan.preview:
+        user_counts["unchanged"] = max(0, len(counted_users) - user_counts["new"] - user_counts["updated"])
+    users = plan.structure.setdefault("users", {"new": 0, "updated": 0, "unchanged": 0})
+    for k in users:
+        users[k] += user_counts[k]
+
+    # 3. deletions after a complete full pass
+    if plan.mode == "full" and complete:
+        known = applier.known_unseen(conn, face_ids.values(), pass_id if not plan.preview else "")
+        deletions, warns = plan_deletions(known, seen, remote_total=plan.remote_count or 0)
+        plan.warnings.extend(warns)
+        plan.actions.extend(deletions)
+    else:
+        deletions = []
+    if not plan.preview:
+        with store.transaction() as c:
+            applier.apply_climb_actions(c, deletions, now=now, pass_id=pass_id)
+            done: dict[str, str | None] = dict.fromkeys(_RESUME_KEYS)
+            done["gym"] = gym
+            if plan.mode == "full" and complete:
+                done["full_done_at"] = now
+                done["full_gym"] = gym
+            _set_cursors(c, done)
+    # 4. photos (downloaded in parallel, verified, stored atomically)
+    _finish_photos(store, photo_jobs, plan, face_ids)
+    plan.to_push = _count_to_push(store, face_ids.values())
+
+
+def _count_preview_users(conn: Any, setters: list[Any], counted: set[str], totals: dict[str, int]) -> None:
+    """Preview: count each setter once across pages (new when the store does not know it)."""
+    for u in {u.stokt_id: u for u in setters if u.stokt_id}.values():
+        if u.stokt_id in counted:
+            continue
+        counted.add(u.stokt_id)
+        row = conn.execute("SELECT full_name, avatar_path FROM users WHERE stokt_id = ?", (u.stokt_id,)).fetchone()
+        if row is None:
+            totals["new"] += 1
+        elif (row[0], row[1]) != (u.full_name, u.avatar_path):
+            totals["updated"] += 1
+        else:
+            totals["unchanged"] += 1
+
+
+def _map_page(page: ClimbPage, face_ids: dict[str, str], holds_by_face: dict[str, set[int]],
+              plan: ImportPlan) -> tuple[list[RemoteClimb], list[Any], list[str]]:
+    remotes: list[RemoteClimb] = []
+    setters: list[Any] = []
+    extra_seen: list[str] = []
+    for item in page.results:
+        try:
+            climb, setter = mapping.map_climb(item, face_ids)
+        except mapping.MappingError as exc:
+            plan.problems.append(f"{exc} (page {page.number}); climb skipped")
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                extra_seen.append(item["id"])
+            continue
+        known = holds_by_face.get(climb.face_id)
+        if known is not None:
+            missing = {int(n) for n in _HOLD_NUM.findall(climb.holds_list)} - known
+            if missing:
+                plan.problems.append(f"climb {climb.stokt_id}: hold(s) {', '.join(map(str, sorted(missing)))} "
+                                     f"not on its face (page {page.number}); climb skipped")
+                extra_seen.append(str(climb.stokt_id))
+                continue
+        full = rows.climb_to_row(climb)
+        remotes.append(RemoteClimb(str(climb.stokt_id), {c: full[_CLIMB_IDX[c]] for c in IMPORT_COLUMNS}))
+        if setter:
+            setters.append(setter)
+    return remotes, setters, extra_seen
+
+
+def _remap_setters(remotes: list[RemoteClimb], user_map: dict[str, str]) -> list[RemoteClimb]:
+    if not user_map:
+        return remotes
+    out = []
+    for r in remotes:
+        sid = r.row.get("setter_id")
+        if sid in user_map:
+            row = dict(r.row)
+            row["setter_id"] = user_map[sid]
+            r = RemoteClimb(r.stokt_id, row)
+        out.append(r)
+    return out
+
+
+# -- photos ----------------------------------------------------------------------------------------
+def _start_photos(store: Store, client: StoktClient, st: Structure, pool: ThreadPoolExecutor,
+                  plan: ImportPlan) -> dict[str, tuple[str, Future[bytes]]]:
+    jobs: dict[str, tuple[str, Future[bytes]]] = {}
+    for face in st.faces:
+        name = face.picture_path
+        if not name or not face.stokt_id:
+            continue
+        row = store.conn.execute("SELECT picture_path, picture_sha256 FROM faces WHERE stokt_id = ?",
+                                 (face.stokt_id,)).fetchone()
+        if row and row[0] == name and row[1] and store.image_path(row[1]):
+            plan.photos.append({"face": face.stokt_id, "status": "unchanged", "sha256": row[1]})
+            continue
+        try:
+            client.media_url(name)
+        except ValueError as exc:
+            plan.problems.append(f"face {face.stokt_id}: photo not downloaded ({exc})")
+            continue
+        if plan.preview:
+            plan.photos.append({"face": face.stokt_id, "status": "to download"})
+            continue
+        jobs[face.stokt_id] = (name, pool.submit(client.download_media, name))
+    return jobs
+
+
+def _finish_photos(store: Store, jobs: dict[str, tuple[str, Future[bytes]]], plan: ImportPlan,
+                   face_ids: dict[str, str]) -> None:
+    stored: list[tuple[str, images.ImageInfo, str]] = []
+    for face_stokt, (name, fut) in jobs.items():
+        try:
+            data = fut.result()
+            info = images.write_image(paths.images_dir(store.directory), data)
+        except (BackendError, images.ImageError) as exc:
+            plan.problems.append(f"face {face_stokt}: photo not stored ({exc}); the previous one is kept")
+            plan.photos.append({"face": face_stokt, "status": "failed"})
+            continue
+        stored.append((face_stokt, info, name))
+        plan.photos.append({"face": face_stokt, "status": "stored", "sha256": info.sha256})
+    if stored:
+        with store.transaction() as c:
+            for face_stokt, info, name in stored:
+                images.record(c, info, name)
+                c.execute("UPDATE faces SET picture_sha256 = ? WHERE id = ?", (info.sha256, face_ids[face_stokt]))
+
+
+def _count_to_push(store: Store, face_ids: Any) -> int:
+    faces = list(face_ids)
+    if not faces:
+        return 0
+    marks = ", ".join("?" * len(faces))
+    return int(store.conn.execute(
+        f"SELECT count(*) FROM climbs WHERE stokt_id IS NULL AND face_id IN ({marks})", faces).fetchone()[0])
+
+
+# -- run log ---------------------------------------------------------------------------------------
+def _start_run(store: Store, mode: str) -> int:
+    with store.transaction() as c:
+        cur = c.execute("INSERT INTO sync_runs (backend, direction, started_at, status, counts) "
+                        "VALUES (?, ?, ?, 'running', '{}')", (BACKEND, f"import-{mode}", rows.now_ts()))
+        return int(cur.lastrowid or 0)
+
+
+def _finish_run(store: Store, run_id: int, plan: ImportPlan) -> None:
+    status = plan.status
+    if status == "ok" and plan.conflicts:
+        status = "conflicts"
+    with contextlib.suppress(Exception), store.transaction() as c:
+        c.execute("UPDATE sync_runs SET finished_at = ?, status = ?, counts = ?, message = ? WHERE id = ?",
+                  (rows.now_ts(), status, json.dumps(plan.counts()), plan.message, run_id))
