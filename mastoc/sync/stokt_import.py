@@ -214,7 +214,9 @@ def run_import(
     except BaseException as exc:
         plan.status = "failed" if not isinstance(exc, ImportCancelled) else "cancelled"
         plan.message = str(exc) if isinstance(exc, BackendError | ImportCancelled) else type(exc).__name__
-        if run_id is not None:
+        if run_id is not None and isinstance(exc, NotFoundError) and not plan.structure:
+            _drop_run(store, run_id)  # e.g. an unknown gym: leave no trace
+        elif run_id is not None:
             _finish_run(store, run_id, plan)
         if isinstance(exc, ImportCancelled):
             return plan
@@ -463,6 +465,11 @@ def _start_run(store: Store, mode: str) -> int:
         cur = c.execute("INSERT INTO sync_runs (backend, direction, started_at, status, counts) "
                         "VALUES (?, ?, ?, 'running', '{}')", (BACKEND, f"import-{mode}", rows.now_ts()))
         return int(cur.lastrowid or 0)
+
+
+def _drop_run(store: Store, run_id: int) -> None:
+    with store.transaction() as c:
+        c.execute("DELETE FROM sync_runs WHERE id = ?", (run_id,))
 
 
 def _finish_run(store: Store, run_id: int, plan: ImportPlan) -> None:

@@ -1,0 +1,333 @@
+"""Stokt commands (`mastoc stokt login|import|push`) and `mastoc climb add`.
+
+These replace the seed's `init_from_stokt` (login + first import) and `sync_stokt` (import + push)
+scripts. Backend failures become one line and an exit code from `mastoc.cli.errors`: auth 3,
+network 4, conflicts needing a decision 5, not found 6. Tokens and passwords are never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import json
+import os
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from mastoc.cli.errors import (
+    EXIT_AUTH,
+    EXIT_CONFLICT,
+    EXIT_ERROR,
+    EXIT_NETWORK,
+    EXIT_NOT_FOUND,
+    EXIT_USAGE,
+    CliError,
+)
+
+BACKEND = "stokt"
+
+
+# -- registration ----------------------------------------------------------------------------------
+def register_stokt(sub: argparse._SubParsersAction) -> None:
+    """Add login, import and push under the `stokt` group created by `store_cmds`."""
+    p = sub.add_parser("login", help="log in to Stokt and store the token (readable by you only)")
+    p.add_argument("--base-url", metavar="URL", help="Stokt server (default: $MASTOC_STOKT_URL or www.sostokt.com)")
+    p.add_argument("--username", required=True, metavar="EMAIL", help="your Stokt e-mail")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=cmd_login)
+
+    p = sub.add_parser("import", help="import a gym from Stokt (faces, holds, photos, climbs, setters)",
+                       description="Import a gym from Stokt. The first run imports everything; later runs "
+                       "are incremental (newest pages until nothing changes) with a full reconciliation "
+                       "when asked or when the last one is older than a week.")
+    p.add_argument("--gym", metavar="GYM_ID", help="Stokt gym id (default: the last one imported, else your home gym)")
+    p.add_argument("--full", action="store_true", help="walk every page and flag climbs deleted on Stokt")
+    p.add_argument("--preview", action="store_true", help="print the plan and change nothing")
+    p.add_argument("--json", action="store_true", help="print the plan/report as JSON")
+    p.add_argument("--resolve", choices=("mine", "theirs"),
+                   help="decide conflicts: keep the local version or take Stokt's (the other is kept in sync_conflicts)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("push", help="push climbs set in mastoc to Stokt")
+    p.add_argument("climbs", nargs="*", metavar="CLIMB_ID")
+    p.add_argument("--all", action="store_true", help="every local climb not on Stokt yet")
+    p.add_argument("--preview", action="store_true", help="say what would be pushed, push nothing")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_push)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """The top-level `climb` group: `climb add`."""
+    climb = subparsers.add_parser("climb", help="set climbs locally")
+    climb.set_defaults(func=lambda args: _help(climb))
+    sub = climb.add_subparsers(title="climb commands", metavar="COMMAND", parser_class=subparsers._parser_class)
+    p = sub.add_parser("add", help="set a climb on a face (push it to Stokt with `mastoc stokt push`)")
+    p.add_argument("--face", required=True, metavar="FACE_ID", help="mastoc or Stokt face id")
+    p.add_argument("--holds", required=True, metavar="HOLDS",
+                   help='holds list, e.g. "S829284 O829309 F829104 T829220" (Stokt hold ids on Stokt faces)')
+    p.add_argument("--name", required=True)
+    p.add_argument("--grade", required=True, help="e.g. 6A, V4, 2Q")
+    p.add_argument("--feet-rule", metavar="NAME", help="one of the face's feet rules")
+    p.add_argument("--private", action="store_true")
+    p.add_argument("--description", metavar="TEXT")
+    p.add_argument("--json", action="store_true", help="print the new climb as JSON")
+    p.set_defaults(func=cmd_climb_add)
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+# -- shared helpers --------------------------------------------------------------------------------
+@contextlib.contextmanager
+def backend_errors(action: str) -> Iterator[None]:
+    """Backend failures -> one-line `CliError`s with the contract's exit codes."""
+    from mastoc.backends import errors as be
+
+    try:
+        yield
+    except be.AuthError as exc:
+        if action == "login":
+            raise CliError("login failed: Stokt refused the e-mail or password", EXIT_AUTH) from None
+        raise CliError(f"{action}: Stokt refused the stored token ({exc}); run `mastoc stokt login`",
+                       EXIT_AUTH) from None
+    except be.NotFoundError as exc:
+        raise CliError(f"{action}: not found on Stokt ({exc})", EXIT_NOT_FOUND) from None
+    except be.RateLimitedError as exc:
+        wait = f"; retry in {exc.retry_after:.0f} s" if exc.retry_after else ""
+        raise CliError(f"{action}: Stokt is rate limiting us{wait}", EXIT_NETWORK) from None
+    except (be.TransientError, be.ProtocolError) as exc:
+        raise CliError(f"{action}: {exc}", EXIT_NETWORK) from None
+    except be.CancelledError:
+        raise CliError(f"{action}: cancelled", EXIT_ERROR) from None
+    except be.BackendError as exc:
+        raise CliError(f"{action}: {exc}", EXIT_ERROR) from None
+
+
+def _base_url(creds: Any) -> str:
+    from mastoc.backends.stokt.client import ENV_BASE_URL, base_url_from_env
+
+    return base_url_from_env(os.environ.get(ENV_BASE_URL) or (creds.base_url if creds else None))
+
+
+def _client(on_wait: bool = True) -> Any:
+    from mastoc.backends import credentials
+    from mastoc.backends.stokt.client import StoktClient
+
+    creds = credentials.load(BACKEND)
+    if creds is None:
+        raise CliError("not logged in to Stokt: run `mastoc stokt login --username EMAIL`", EXIT_AUTH)
+
+    def waiting(seconds: float, reason: str) -> None:
+        if seconds >= 1:
+            print(f"mastoc: {reason}", file=sys.stderr)
+
+    return StoktClient(_base_url(creds), creds.token, on_wait=waiting if on_wait else None)
+
+
+def _open_store() -> Any:
+    from mastoc.cli.store_cmds import open_store
+
+    return open_store()
+
+
+# -- login -----------------------------------------------------------------------------------------
+def cmd_login(args: argparse.Namespace) -> int:
+    from mastoc.backends import credentials
+    from mastoc.backends.stokt.client import StoktClient, base_url_from_env
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        try:
+            password = getpass.getpass(f"Stokt password for {args.username}: ")
+        except EOFError:
+            password = ""
+    if not password:
+        raise CliError("no password given", EXIT_USAGE)
+    base = base_url_from_env(args.base_url)
+    with StoktClient(base) as client, backend_errors("login"):
+        token = client.login(args.username, password)
+        home = None
+        try:
+            me = client.me()
+            home = (me.get("homeGym") or {}).get("id") if isinstance(me, dict) else None
+        except Exception:  # noqa: BLE001 - the profile is a nicety; the token is what matters
+            home = None
+    credentials.save(credentials.Credentials(BACKEND, token=token, base_url=base, username=args.username,
+                                             extra={"home_gym": home} if home else {}))
+    print(f"logged in to {base} as {args.username}")
+    return 0
+
+
+# -- import ----------------------------------------------------------------------------------------
+def cmd_import(args: argparse.Namespace) -> int:
+    from mastoc.backends.stokt.client import check_id
+    from mastoc.sync.stokt_import import run_import
+
+    if args.gym:
+        try:
+            check_id("gym", args.gym)
+        except ValueError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from None
+    client = _client()
+    store = _open_store()
+    show_progress = not args.json and sys.stderr.isatty()
+
+    def progress(done: int, total: int | None, _msg: str) -> None:
+        if show_progress:
+            print(f"\rpage {done}/{total or '?'}", end="", file=sys.stderr, flush=True)
+
+    with store, client, backend_errors("import"):
+        try:
+            plan = run_import(store, client, gym=args.gym, full=True if args.full else None, preview=args.preview,
+                              resolve=args.resolve, progress=progress)
+        except Exception as exc:
+            from mastoc.backends.errors import NotFoundError
+
+            if isinstance(exc, NotFoundError) and args.gym:
+                raise CliError(f"import: no gym {args.gym} on Stokt", EXIT_NOT_FOUND) from None
+            raise
+        finally:
+            if show_progress:
+                print("", file=sys.stderr)
+    if args.json:
+        print(json.dumps(plan.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_import(plan)
+    if plan.conflicts:
+        if not args.json:
+            print(f"mastoc: {len(plan.conflicts)} conflict(s) need a decision: re-run with --resolve mine|theirs",
+                  file=sys.stderr)
+        return EXIT_CONFLICT
+    return 0
+
+
+def _print_import(plan: Any) -> None:
+    c = plan.counts()
+    head = "preview (nothing written)" if plan.preview else "import"
+    print(f"{head}: {plan.gym_name or plan.gym_stokt_id} ({plan.mode}, {plan.pages} page(s)"
+          f"{', resumed' if plan.resumed else ''})")
+    for table, v in plan.structure.items():
+        print(f"  {table:<8} {v['new']:>6} new {v['updated']:>6} updated {v['unchanged']:>6} unchanged")
+    print(f"  climbs   {c['new']:>6} new {c['updated']:>6} updated {c['unchanged']:>6} unchanged "
+          f"{c['conflict']:>3} conflict(s) {c['deleted_upstream']:>3} deleted upstream {c['restored']:>3} restored")
+    for p in plan.photos:
+        print(f"  photo of face {p['face']}: {p['status']}")
+    if c["to_push"]:
+        print(f"  {c['to_push']} local climb(s) not on Stokt yet (`mastoc stokt push --all`)")
+    for a in plan.actions:
+        if a.kind in ("conflict", "deleted_upstream"):
+            print(f"  {a.kind.replace('_', ' ')}: {a.local_id} {a.name!r}"
+                  + (f" ({', '.join(a.fields)})" if a.fields else ""))
+    for w in plan.warnings[:20]:
+        print(f"warning: {w}", file=sys.stderr)
+    for p in plan.problems:
+        print(f"problem: {p}", file=sys.stderr)
+
+
+# -- push ------------------------------------------------------------------------------------------
+def cmd_push(args: argparse.Namespace) -> int:
+    from mastoc.sync.stokt_push import PushInputError, apply_push, plan_push
+
+    if args.climbs and args.all:
+        raise CliError("give climb ids or --all, not both", EXIT_USAGE)
+    store = _open_store()
+    with store:
+        try:
+            plan = plan_push(store, args.climbs or None)
+        except PushInputError as exc:
+            code = EXIT_NOT_FOUND if exc.kind == "not_found" else EXIT_ERROR
+            raise CliError(f"push: {exc}; nothing pushed", code) from None
+        dry = args.preview or not (args.climbs or args.all)
+        if not dry and plan.items:
+            client = _client()
+            with client, backend_errors("push"):
+                try:
+                    apply_push(store, client, plan)
+                finally:
+                    if args.json:
+                        print(json.dumps(plan.as_dict(), indent=2, ensure_ascii=False))
+                    else:
+                        _print_push(plan, dry)
+        else:
+            if args.json:
+                print(json.dumps(plan.as_dict(), indent=2, ensure_ascii=False))
+            else:
+                _print_push(plan, dry)
+                if dry and not args.preview and plan.items:
+                    print("nothing pushed: give climb ids or --all")
+    failed = [i for i in plan.items if i.status == "failed"]
+    return EXIT_ERROR if failed else 0
+
+
+def _print_push(plan: Any, dry: bool) -> None:
+    for r in plan.reconciled:
+        print(f"reconciled {r['id']} {r['name']!r} -> Stokt {r['stokt_id']} (pushed by an interrupted run)")
+    for i in plan.items:
+        if dry:
+            print(f"would push {i.climb_id} {i.name!r} to face {i.face_stokt_id}")
+        elif i.status == "pushed":
+            print(f"pushed {i.climb_id} {i.name!r} -> Stokt {i.stokt_id}")
+        else:
+            print(f"{i.status} {i.climb_id} {i.name!r}" + (f": {i.message}" if i.message else ""))
+    for s in plan.skipped:
+        print(f"skipped {s['id']} {s['name']!r}: {s['reason']}")
+    if not plan.items and not plan.reconciled:
+        print("nothing to push")
+
+
+# -- climb add -------------------------------------------------------------------------------------
+def cmd_climb_add(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from mastoc.domain import grades, holdslist
+    from mastoc.domain.ids import new_id
+    from mastoc.domain.models import Climb, Source
+
+    name = args.name.strip()
+    if len(name) < 3:
+        raise CliError("a climb name needs at least 3 characters", EXIT_USAGE)
+    try:
+        refs = holdslist.parse(args.holds)
+    except holdslist.HoldsListError as exc:
+        raise CliError(f"bad --holds: {exc}", EXIT_USAGE) from None
+    try:
+        system, label = grades.parse_grade(args.grade)
+        ircra = grades.to_ircra(system, label)
+    except ValueError as exc:
+        raise CliError(f"bad --grade {args.grade!r}: {exc}", EXIT_USAGE) from None
+    store = _open_store()
+    with store:
+        face = store.face(args.face)
+        if face is None:
+            raise CliError(f"unknown face {args.face!r} (see `mastoc status`)", EXIT_NOT_FOUND)
+        known = {r[0] for r in store.conn.execute("SELECT num FROM holds WHERE face_id = ?", (face.id,))}
+        problems = holdslist.validate_for_setting(refs, known)
+        if problems:
+            raise CliError("cannot set this climb: " + "; ".join(problems), EXIT_USAGE)
+        options = face.feet_rules_options
+        feet_rule = args.feet_rule
+        if feet_rule and options and feet_rule not in options:
+            raise CliError(f"unknown feet rule {feet_rule!r}; this face has: {', '.join(options)}", EXIT_USAGE)
+        if not feet_rule:
+            r = store.conn.execute("SELECT default_feet_rule FROM walls WHERE id = ?", (face.wall_id,)).fetchone()
+            feet_rule = (r[0] if r and r[0] else None) or (options[0] if options else None)
+        now = datetime.now(UTC)
+        climb = Climb(
+            id=new_id(), face_id=face.id, name=name, holds_list=holdslist.format(refs),
+            grade_font=grades.label(grades.GradeSystem.FONT, ircra) if ircra else "?", grade_ircra=ircra,
+            feet_rule=feet_rule, description=args.description, is_private=args.private, source=Source.MASTOC,
+            created_at=now, updated_at=now,
+        )
+        store.save_climb(climb)
+    if args.json:
+        print(json.dumps({"id": climb.id, "face_id": climb.face_id, "name": climb.name,
+                          "holds_list": climb.holds_list, "grade_font": climb.grade_font,
+                          "feet_rule": climb.feet_rule, "is_private": climb.is_private}, ensure_ascii=False))
+    else:
+        print(climb.id)
+    return 0
