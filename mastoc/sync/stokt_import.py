@@ -413,9 +413,10 @@ def _start_photos(store: Store, client: StoktClient, st: Structure, pool: Thread
         name = face.picture_path
         if not name or not face.stokt_id:
             continue
-        row = store.conn.execute("SELECT picture_path, picture_sha256 FROM faces WHERE stokt_id = ?",
-                                 (face.stokt_id,)).fetchone()
-        if row and row[0] == name and row[1] and store.image_path(row[1]):
+        row = store.conn.execute(
+            "SELECT i.source_name, f.picture_sha256 FROM faces f JOIN images i ON i.sha256 = f.picture_sha256 "
+            "WHERE f.stokt_id = ?", (face.stokt_id,)).fetchone()
+        if row and row[0] == name and store.image_path(row[1]):  # the stored photo is of this very name
             plan.photos.append({"face": face.stokt_id, "status": "unchanged", "sha256": row[1]})
             continue
         try:

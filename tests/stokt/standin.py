@@ -121,6 +121,7 @@ class StoktStandin:
         self.faults: list[Fault] = []
         self.posted: list[dict[str, Any]] = []
         self.log: list[dict[str, Any]] = []
+        self.hooks: list[tuple[str, Any]] = []  # (regex on "METHOD /path?query", fn(standin)) run before routing
         self._random: tuple[float, tuple[str, ...], random.Random, float] | None = None
         self._lock = threading.RLock()
         self._port = port
@@ -467,6 +468,9 @@ class _Handler(BaseHTTPRequestHandler):
                           "auth": bool(self.headers.get("Authorization")), "time": time.monotonic()})
         if s.latency:
             time.sleep(s.latency)
+        for pattern, hook in list(s.hooks):
+            if re.search(pattern, line):
+                hook(s)
         fault = s._pick_fault(line)
         if fault is not None and fault.kind == "reset":
             return self._reset()
