@@ -124,6 +124,7 @@ class StoktStandin:
         self.hooks: list[tuple[str, Any]] = []  # (regex on "METHOD /path?query", fn(standin)) run before routing
         self._random: tuple[float, tuple[str, ...], random.Random, float] | None = None
         self._lock = threading.RLock()
+        self._frozen: list[tuple[datetime, dict[str, Any]]] | None = None
         self._port = port
         self._load()
         self._server: ThreadingHTTPServer | None = None
@@ -164,17 +165,32 @@ class StoktStandin:
 
     def climb_list(self) -> list[dict[str, Any]]:
         """Upstream climbs, newest first (as Stokt orders them)."""
+        return [c for _, c in self._dated()]
+
+    def _dated(self) -> list[tuple[datetime, dict[str, Any]]]:
         with self._lock:
-            return sorted(self.climbs.values(), key=lambda c: datetime.fromisoformat(c["dateCreated"]),
-                          reverse=True)
+            if self._frozen is not None:
+                return self._frozen
+            return sorted(((datetime.fromisoformat(c["dateCreated"]), c) for c in self.climbs.values()),
+                          key=lambda x: x[0], reverse=True)
+
+    def set_climbs(self, climbs: list[dict[str, Any]]) -> None:
+        """Replace every upstream climb (bulk, e.g. 100k synthetic ones); the order is computed once
+        and reused until the next edit through `edit_climb`/`delete_climb`/`add_climb`."""
+        with self._lock:
+            self.climbs = {c["id"]: c for c in climbs}
+            self._frozen = None
+            self._frozen = self._dated()
 
     def edit_climb(self, climb_id: str, **changes: Any) -> dict[str, Any]:
         with self._lock:
+            self._frozen = None
             self.climbs[climb_id].update(changes)
             return copy.deepcopy(self.climbs[climb_id])
 
     def delete_climb(self, climb_id: str) -> None:
         with self._lock:
+            self._frozen = None
             del self.climbs[climb_id]
 
     def add_climb(self, name: str = "New upstream climb", holds: str = "S829284 O829309 T829220",
@@ -182,6 +198,7 @@ class StoktStandin:
                   face_id: str = FACE_ID, **extra: Any) -> dict[str, Any]:
         """Add a climb upstream (created `now` unless given) and return it."""
         with self._lock:
+            self._frozen = None
             climb = copy.deepcopy(self._template)
             climb.update({
                 "id": str(uuid.uuid4()), "name": name, "holdsList": holds, "faceId": face_id,
@@ -352,7 +369,7 @@ class StoktStandin:
         if self.auth_fail_from_page is not None and page >= self.auth_fail_from_page:
             return 401, {"detail": "Invalid token."}, {}
         cutoff = self.now - timedelta(days=max_age)
-        items = [c for c in self.climb_list() if datetime.fromisoformat(c["dateCreated"]) >= cutoff]
+        items = [c for d, c in self._dated() if d >= cutoff]
         count = len(items)
         pages = max(1, -(-count // size))
         if page < 1 or page > pages:
@@ -423,6 +440,7 @@ class StoktStandin:
             "tags": ",".join(data.get("tags_list") or []), "lastAttemptDate": None,
         })
         self.posted.append(data)
+        self._frozen = None
         self.climbs[climb["id"]] = climb
         return 201, copy.deepcopy(climb), {}
 
