@@ -10,6 +10,7 @@ of resolved conflicts. Attached local data (annotations, list items, notes) is n
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -18,6 +19,13 @@ from mastoc.store import rows
 from mastoc.sync.plan import IMPORT_COLUMNS, ClimbAction, KnownClimb, LocalClimb
 
 _CHUNK = 500
+_TOKEN = re.compile(r"([SFOT])(\d+)")
+
+
+def _index_rows(climb_id: str, holds_list: str, grade: float | None) -> list[tuple]:
+    """climb<->hold index rows of a holds list the mapping already validated (a regex, not the full
+    parser: this runs for every imported climb)."""
+    return [(int(num), climb_id, role, grade) for role, num in dict.fromkeys(_TOKEN.findall(holds_list or ""))]
 _SELECT = ", ".join(f"c.{c}" for c in IMPORT_COLUMNS)
 
 
@@ -108,7 +116,7 @@ def apply_climb_actions(conn: sqlite3.Connection, actions: Sequence[ClimbAction]
             else:  # already updated above: read the row as it is now
                 holds, grade = conn.execute(
                     "SELECT holds_list, grade_ircra FROM climbs WHERE id = ?", (a.local_id,)).fetchone()
-            index_rows.extend(rows.climb_hold_rows(a.local_id, holds, grade))
+            index_rows.extend(_index_rows(a.local_id, holds, grade))
         conn.executemany(rows.CLIMB_HOLD_INSERT, index_rows)
         written += len(index_rows)
     if new:

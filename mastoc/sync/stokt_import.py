@@ -19,6 +19,7 @@ import json
 import queue
 import re
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -68,6 +69,7 @@ class ImportPlan:
     remote_count: int | None = None
     to_push: int = 0
     message: str | None = None
+    write_seconds: float = 0.0  # time spent writing (inside transactions), for benchmarks
 
     def counts(self) -> dict[str, int]:
         out = counts(self.actions)
@@ -183,6 +185,7 @@ def run_import(
     cancelled: Callable[[], bool] | None = None,
     full_every: timedelta = DEFAULT_FULL_EVERY,
     workers: int = 4,
+    page_size_hint: int | None = None,
 ) -> ImportPlan:
     """Import (or preview) a gym. See the module docstring. Raises `BackendError`s for failures
     that stop the run (auth, network, unknown gym); finished pages stay committed."""
@@ -206,7 +209,7 @@ def run_import(
     plan = ImportPlan(gym_stokt_id=gym, mode=mode, preview=preview, resumed=bool(resume))
     run_id = None if preview else _start_run(store, mode)
     pool = ThreadPoolExecutor(max_workers=max(2, workers), thread_name_prefix="stokt-import")
-    prefetch = _Prefetcher(client, resume or client.climbs_url(gym), start_number,
+    prefetch = _Prefetcher(client, resume or client.climbs_url(gym, page_size=page_size_hint), start_number,
                            depth=4 if mode == "full" else 2)
     try:
         _import(store, client, plan, gym, pass_id, resume, start_number, pool, prefetch, resolve, say,
@@ -267,8 +270,10 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     if plan.preview:
         sres = apply_structure(conn, st, now=now, dry_run=True)
     else:
+        t0 = time.perf_counter()
         with store.transaction() as c:
             sres = apply_structure(c, st, now=now)
+        plan.write_seconds += time.perf_counter() - t0
     plan.structure = sres.counts
     face_ids = sres.face_ids
     face_holds: dict[str, set[int]] = {}
@@ -279,47 +284,64 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     user_counts = {"new": 0, "updated": 0, "unchanged": 0}
     counted_users: set[str] = set()
 
-    # 2. climb pages
+    # 2. climb pages: each page is planned and applied whole; pages share a write transaction that is
+    # committed every few hundred climbs (with the resume cursor), on stopping, and before an error
+    # that happened between pages is raised (a page is never committed in part).
     seen: set[str] = set()
     complete = False
-    for page in prefetch:
-        plan.pages += 1
-        plan.remote_count = page.count
-        if plan.pages_total is None and page.count is not None and page.results:
-            per_page = len(page.results)
-            plan.pages_total = max(1, -(-page.count // per_page)) if page.next else page.number
-        say(plan.pages + start_number - 1, plan.pages_total, f"page {page.number}")
-        remotes, setters, extra_seen = _map_page(page, face_ids, holds_by_local_face, plan)
-        seen.update(r.stokt_id for r in remotes)
-        seen.update(extra_seen)
-        if plan.preview:
-            ucounts, user_map = upsert_setters(conn, setters, now=now, dry_run=True)
-            locals_ = applier.load_locals(conn, [r.stokt_id for r in remotes])
-            actions = plan_climbs(_remap_setters(remotes, user_map), locals_, resolve)
-        else:
-            with store.transaction() as c:
+    batch = _Batch(store)
+    in_page = False
+    try:
+        for page in prefetch:
+            plan.pages += 1
+            plan.remote_count = page.count
+            if plan.pages_total is None and page.count is not None and page.results:
+                per_page = len(page.results)
+                plan.pages_total = max(1, -(-page.count // per_page)) if page.next else page.number
+            say(plan.pages + start_number - 1, plan.pages_total, f"page {page.number}")
+            remotes, setters, extra_seen = _map_page(page, face_ids, holds_by_local_face, plan)
+            seen.update(r.stokt_id for r in remotes)
+            seen.update(extra_seen)
+            if plan.preview:
+                ucounts, user_map = upsert_setters(conn, setters, now=now, dry_run=True)
+                locals_ = applier.load_locals(conn, [r.stokt_id for r in remotes])
+                actions = plan_climbs(_remap_setters(remotes, user_map), locals_, resolve)
+                _count_preview_users(conn, setters, counted_users, user_counts)
+            else:
+                in_page = True
+                c = batch.conn()
+                t0 = time.perf_counter()
                 ucounts, user_map = upsert_setters(c, setters, now=now)
+                t1 = time.perf_counter()
                 locals_ = applier.load_locals(c, [r.stokt_id for r in remotes])
                 actions = plan_climbs(_remap_setters(remotes, user_map), locals_, resolve)
+                t0 += time.perf_counter() - t1  # planning is not writing
                 applier.apply_climb_actions(c, actions, now=now, pass_id=pass_id)
                 applier.mark_seen(c, extra_seen, pass_id, now)
                 _set_cursors(c, {"resume_url": page.next, "resume_number": str(page.number + 1),
                                  "resume_pass": pass_id, "resume_mode": plan.mode, "resume_gym": gym,
                                  "gym": gym} if page.next else {"resume_url": None})
-        if plan.preview:
-            _count_preview_users(conn, setters, counted_users, user_counts)
+                plan.write_seconds += time.perf_counter() - t0
+                in_page = False
+                batch.added(len(remotes))
+                user_counts["new"] += ucounts["new"]
+                user_counts["updated"] += ucounts["updated"]
+                counted_users.update(u.stokt_id for u in setters if u.stokt_id)
+            plan.actions.extend(actions)
+            if page.next is None:
+                complete = True
+                break
+            if plan.mode == "incremental" and not any(a.kind in ("new", "updated", "restored") for a in actions):
+                break  # a whole page brought nothing new: the rest is older
+            if is_cancelled():
+                raise ImportCancelled("cancelled between pages; the next import resumes here")
+    except BaseException:
+        if in_page:
+            batch.rollback()
         else:
-            user_counts["new"] += ucounts["new"]
-            user_counts["updated"] += ucounts["updated"]
-            counted_users.update(u.stokt_id for u in setters if u.stokt_id)
-        plan.actions.extend(actions)
-        if page.next is None:
-            complete = True
-            break
-        if plan.mode == "incremental" and not any(a.kind in ("new", "updated", "restored") for a in actions):
-            break  # a whole page brought nothing new: the rest is older
-        if is_cancelled():
-            raise ImportCancelled("cancelled between pages; the next import resumes here")
+            plan.write_seconds += batch.commit()
+        raise
+    plan.write_seconds += batch.commit()
     if not plan.preview:
         user_counts["unchanged"] = max(0, len(counted_users) - user_counts["new"] - user_counts["updated"])
     users = plan.structure.setdefault("users", {"new": 0, "updated": 0, "unchanged": 0})
@@ -335,6 +357,7 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     else:
         deletions = []
     if not plan.preview:
+        t0 = time.perf_counter()
         with store.transaction() as c:
             applier.apply_climb_actions(c, deletions, now=now, pass_id=pass_id)
             done: dict[str, str | None] = dict.fromkeys(_RESUME_KEYS)
@@ -343,9 +366,51 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
                 done["full_done_at"] = now
                 done["full_gym"] = gym
             _set_cursors(c, done)
+        plan.write_seconds += time.perf_counter() - t0
     # 4. photos (downloaded in parallel, verified, stored atomically)
     _finish_photos(store, photo_jobs, plan, face_ids)
     plan.to_push = _count_to_push(store, face_ids.values())
+
+
+class _Batch:
+    """A write transaction spanning several pages, committed every `max_rows` climbs or once it has
+    been open `max_seconds` (on a slow network a crash then loses little work)."""
+
+    def __init__(self, store: Store, max_rows: int = 1000, max_seconds: float = 0.2) -> None:
+        self._store = store
+        self._max_rows = max_rows
+        self._max_seconds = max_seconds
+        self._opened = 0.0
+        self._cm: Any = None
+        self._conn: Any = None
+        self._rows = 0
+
+    def conn(self) -> Any:
+        if self._cm is None:
+            self._cm = self._store.transaction()
+            self._conn = self._cm.__enter__()
+            self._rows = 0
+            self._opened = time.monotonic()
+        return self._conn
+
+    def added(self, n: int) -> None:
+        self._rows += n
+        if self._rows >= self._max_rows or time.monotonic() - self._opened >= self._max_seconds:
+            self.commit()
+
+    def commit(self) -> float:
+        """Commit the open transaction, if any; returns the seconds it took."""
+        if self._cm is None:
+            return 0.0
+        t = time.perf_counter()
+        cm, self._cm = self._cm, None
+        cm.__exit__(None, None, None)
+        return time.perf_counter() - t
+
+    def rollback(self) -> None:
+        if self._cm is not None:
+            cm, self._cm = self._cm, None
+            cm.__exit__(RuntimeError, RuntimeError("rollback"), None)
 
 
 def _count_preview_users(conn: Any, setters: list[Any], counted: set[str], totals: dict[str, int]) -> None:

@@ -126,7 +126,7 @@ def test_plan_apply_reaches_expected_state(store: Store, ops, new_remote, resolv
             again = plan_climbs(remotes, applier.load_locals(c, [r.stokt_id for r in remotes]), resolve)
             assert {a.kind for a in again} <= {"unchanged", "conflict"}
             if resolve is not None:
-                assert {a.kind for a in again} == {"unchanged"}
+                assert {a.kind for a in again} <= {"unchanged"}
             assert c.execute("SELECT count(*) - count(DISTINCT stokt_id) FROM climbs").fetchone()[0] == 0
             raise _Rollback
     except _Rollback:

@@ -197,8 +197,11 @@ class StoktClient:
     def my_sent_climbs(self, gym: str) -> list[Any]:
         return self._get_list(f"api/gyms/{check_id('gym', gym)}/my-sent-climbs")
 
-    def climbs_url(self, gym: str, max_age: int = ALL_CLIMBS_MAX_AGE) -> str:
-        return self.transport.url(f"api/gyms/{check_id('gym', gym)}/climbs?max_age={int(max_age)}")
+    def climbs_url(self, gym: str, max_age: int = ALL_CLIMBS_MAX_AGE, page_size: int | None = None) -> str:
+        """First page of a gym's climbs. `page_size` is only a hint (the app knows the knob [DEC]);
+        pages are always followed through `next`, whatever size the server chose."""
+        query = f"max_age={int(max_age)}" + (f"&page_size={int(page_size)}" if page_size else "")
+        return self.transport.url(f"api/gyms/{check_id('gym', gym)}/climbs?{query}")
 
     def climb_page(self, url: str, number: int = 1) -> ClimbPage:
         """Fetch one page of climbs at `url` (a `next` link, followed verbatim)."""
