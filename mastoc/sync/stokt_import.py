@@ -472,8 +472,8 @@ def _remap_setters(remotes: list[RemoteClimb], user_map: dict[str, str]) -> list
 
 # -- photos ----------------------------------------------------------------------------------------
 def _start_photos(store: Store, client: StoktClient, st: Structure, pool: ThreadPoolExecutor,
-                  plan: ImportPlan) -> dict[str, tuple[str, Future[bytes]]]:
-    jobs: dict[str, tuple[str, Future[bytes]]] = {}
+                  plan: ImportPlan) -> dict[str, tuple[str, Future[images.ImageInfo]]]:
+    jobs: dict[str, tuple[str, Future[images.ImageInfo]]] = {}
     for face in st.faces:
         name = face.picture_path
         if not name or not face.stokt_id:
@@ -492,17 +492,21 @@ def _start_photos(store: Store, client: StoktClient, st: Structure, pool: Thread
         if plan.preview:
             plan.photos.append({"face": face.stokt_id, "status": "to download"})
             continue
-        jobs[face.stokt_id] = (name, pool.submit(client.download_media, name))
+        jobs[face.stokt_id] = (name, pool.submit(_download_and_store, client, name, store.directory))
     return jobs
 
 
-def _finish_photos(store: Store, jobs: dict[str, tuple[str, Future[bytes]]], plan: ImportPlan,
+def _download_and_store(client: StoktClient, name: str, directory: Any) -> images.ImageInfo:
+    """In a worker thread: download, verify (length, SHA-256, decodable) and store atomically."""
+    return images.write_image(paths.images_dir(directory), client.download_media(name))
+
+
+def _finish_photos(store: Store, jobs: dict[str, tuple[str, Future[images.ImageInfo]]], plan: ImportPlan,
                    face_ids: dict[str, str]) -> None:
     stored: list[tuple[str, images.ImageInfo, str]] = []
     for face_stokt, (name, fut) in jobs.items():
         try:
-            data = fut.result()
-            info = images.write_image(paths.images_dir(store.directory), data)
+            info = fut.result()
         except (BackendError, images.ImageError) as exc:
             plan.problems.append(f"face {face_stokt}: photo not stored ({exc}); the previous one is kept")
             plan.photos.append({"face": face_stokt, "status": "failed"})
