@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from mastoc import __version__
-from mastoc.cli.errors import EXIT_ERROR, EXIT_USAGE, CliError
+from mastoc.cli.errors import EXIT_USAGE, CliError
 
 _COMMAND_MODULES = (
     "mastoc.cli.store_cmds",

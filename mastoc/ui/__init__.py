@@ -1,1 +1,1 @@
-"""The desktop app (PySide6 lives only in this package)."""
+"""Desktop UI (PySide6 only here)."""
