@@ -40,16 +40,16 @@ class Mode(StrEnum):
 class PhotoItem(QGraphicsItem):
     """The wall photo, drawn from the mip level closest above the needed resolution."""
 
-    def __init__(self, image: QImage) -> None:
+    def __init__(self, levels: Sequence[QImage]) -> None:
         super().__init__()
-        self._w = image.width()
-        self._h = image.height()
-        self._levels: list[QPixmap] = [QPixmap.fromImage(image)]
-        img = image
-        while img.width() > 400:
-            img = img.scaled(img.width() // 2, img.height() // 2, Qt.AspectRatioMode.IgnoreAspectRatio,
-                             Qt.TransformationMode.SmoothTransformation)
-            self._levels.append(QPixmap.fromImage(img))
+        images = list(levels)
+        self._w = images[0].width()
+        self._h = images[0].height()
+        while images[-1].width() > 400:
+            img = images[-1]
+            images.append(img.scaled(img.width() // 2, img.height() // 2, Qt.AspectRatioMode.IgnoreAspectRatio,
+                                     Qt.TransformationMode.SmoothTransformation))
+        self._levels: list[QPixmap] = [QPixmap.fromImage(img) for img in images]
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setZValue(-10)
@@ -117,8 +117,14 @@ class WallScene(QGraphicsScene):
 
     # --- content -------------------------------------------------------------------------
 
-    def set_wall(self, image: QImage | None, holds: Sequence[WallHold], size: tuple[int, int] | None = None) -> None:
-        """Show a face: its photo (None: a neutral board) and holds. Resets climb, search and heat."""
+    def set_wall(
+        self,
+        image: QImage | Sequence[QImage] | None,
+        holds: Sequence[WallHold],
+        size: tuple[int, int] | None = None,
+    ) -> None:
+        """Show a face: its photo (a QImage or a mip chain, full size first; None: a neutral board)
+        and holds. Resets climb, search and heat."""
         for item in self.items_by_num.values():
             self.removeItem(item)
         if self.photo is not None:
@@ -126,11 +132,13 @@ class WallScene(QGraphicsScene):
             self.photo = None
         self.holds = list(holds)
         self.index = HoldIndex(self.holds)
-        if image is None or image.isNull():
+        levels = [image] if isinstance(image, QImage) else list(image or [])
+        if not levels or levels[0].isNull():
             w, h = size or _extent(self.holds)
-            image = QImage(max(1, w), max(1, h), QImage.Format.Format_RGB32)
-            image.fill(QColor("#c8a878"))
-        self.photo = PhotoItem(image)
+            blank = QImage(max(1, w), max(1, h), QImage.Format.Format_RGB32)
+            blank.fill(QColor("#c8a878"))
+            levels = [blank]
+        self.photo = PhotoItem(levels)
         self.addItem(self.photo)
         self.setSceneRect(self.photo.boundingRect())
         self.items_by_num = {}
