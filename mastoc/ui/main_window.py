@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.heat_raw: dict[int, float] = {}
         self.heat_stats: dict[int, HoldStat] = {}
         self._ready_sent = False
+        self._shown_first = False
         self._pending_climb: str | None = self.prefs.selected_climb or None
         self._demo_id = first_start.demo_face_stokt_id()
         self.setWindowTitle("mastoc")
@@ -96,8 +97,11 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        fm = self.fontMetrics()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(1, fm.horizontalAdvance("Grade") + 24)
+        self.table.setColumnWidth(2, fm.horizontalAdvance("Demo Setter WW") + 16)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.details = ClimbDetails()
@@ -271,6 +275,7 @@ class MainWindow(QMainWindow):
         self.filters.set_feet_rules(list(fd.face.feet_rules_options))
         if changed:
             self.current = None
+            self._shown_first = False
         self.welcome.setVisible(bool(self._demo_id) and fd.face.stokt_id == self._demo_id)
         title = fd.face.name or "wall"
         self.setWindowTitle(f"mastoc — {title}")
@@ -315,6 +320,9 @@ class MainWindow(QMainWindow):
         self._maybe_ready()
 
     def _on_page(self, loaded: int) -> None:
+        if self.current is None and self._pending_climb is None and not self._shown_first and self.model.rows:
+            self._shown_first = True  # opening a wall shows its newest climb rather than a bare photo
+            self._select_row(0)
         if self.current is not None:
             row = self.model.row_of(self.current.id)
             if row is not None and self.table.currentIndex().row() != row:
@@ -477,7 +485,10 @@ class MainWindow(QMainWindow):
         else:
             raw = {n: s.max_ircra for n, s in stats.items() if s.max_ircra is not None and s.max_ircra > 0}
         self.heat_raw = raw  # type: ignore[assignment]
-        scaled = styles.normalise(raw, invert=(kind == "rarity"))
+        if kind in ("usage", "rarity"):  # counts are skewed: a square-root scale shows the spread
+            scaled = styles.normalise({n: v**0.5 for n, v in raw.items()}, invert=(kind == "rarity"))
+        else:
+            scaled = styles.normalise(raw)
         self.scene.set_heat(scaled)
         if raw:
             lo, hi = min(raw.values()), max(raw.values())
@@ -491,7 +502,8 @@ class MainWindow(QMainWindow):
         else:
             self.heat_panel.legend.set_range("", "")
         unused = sum(1 for h in self.scene.holds if h.num not in raw)
-        self.heat_panel.note.setText(f"{HEAT_KINDS[kind]}: {len(raw)} holds coloured, {unused} unused (grey).")
+        scale = " (square-root colour scale)" if kind in ("usage", "rarity") else ""
+        self.heat_panel.note.setText(f"{HEAT_KINDS[kind]}{scale}: {len(raw)} holds coloured, {unused} unused (grey).")
 
     # --- display options -------------------------------------------------------------------
 

@@ -165,7 +165,7 @@ def ramp_rgb(t: float) -> tuple[int, int, int]:
     return _RAMP[-1][1]
 
 
-def heat_color(t: float, alpha: int = 200) -> str:
+def heat_color(t: float, alpha: int = 170) -> str:
     r, g, b = ramp_rgb(t)
     return f"#{r:02x}{g:02x}{b:02x}{alpha:02x}"
 
