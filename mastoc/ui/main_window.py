@@ -30,7 +30,7 @@ from mastoc.domain import grades, holdslist
 from mastoc.domain.models import Face
 from mastoc.store.db import Store
 from mastoc.store.search import ClimbQuery, ClimbRow, HoldFilter, HoldStat
-from mastoc.ui import data, first_start, preferences, styles
+from mastoc.ui import data, first_start, overlay, preferences, styles
 from mastoc.ui.climb_model import ClimbListModel
 from mastoc.ui.filter_bar import FilterBar
 from mastoc.ui.panels import (
@@ -489,7 +489,10 @@ class MainWindow(QMainWindow):
             scaled = styles.normalise({n: v**0.5 for n, v in raw.items()}, invert=(kind == "rarity"))
         else:
             scaled = styles.normalise(raw)
-        self.scene.set_heat(scaled)
+        r = self.scene.sceneRect()
+        self.tasks.submit(overlay.render_heat, list(self.scene.holds), scaled, (r.width(), r.height()),
+                          self.prefs.outline_width, key="heat-render",
+                          on_done=lambda img: self.scene.set_heat(scaled, img))
         if raw:
             lo, hi = min(raw.values()), max(raw.values())
             if kind in ("usage", "rarity"):

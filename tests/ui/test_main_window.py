@@ -137,7 +137,8 @@ def test_heatmap_values_equal_counts_from_the_fixture(qtbot, real_data_dir, open
                 easiest[num] = min(easiest.get(num, 99.0), ircra)
                 hardest[num] = max(hardest.get(num, 0.0), ircra)
     assert w.heat_raw == {n: float(k) for n, k in usage.items()}
-    assert all(w.scene.items_by_num[n].isVisible() for n in usage)
+    assert all(w.scene.style_of(n).fill is not None for n in usage)
+    assert all(w.scene.style_of(h.num).fill is None for h in w.scene.holds if h.num not in usage)
     busiest = max(usage, key=usage.get)
     assert w.scene.style_of(busiest).fill == styles.heat_color(1.0)
     w.heat_panel.kind.setCurrentIndex(w.heat_panel.kind.findData("easiest"))

@@ -130,14 +130,28 @@ def test_hold_search_click_cycles_states(scene, qtbot):
                     SearchState.EXCLUDED, SearchState.OFF]
 
 
-def test_heatmap_mode_styles_every_hold(scene):
-    scene.set_heat({h.num: 0.5 for h in scene.holds[:10]})
+def test_heatmap_mode_bakes_every_hold_into_one_image(scene):
+    hot = {h.num: 1.0 for h in scene.holds[:10]}
+    scene.set_heat(hot)
     scene.set_mode(Mode.HEATMAP)
-    assert all(i.isVisible() for i in scene.items_by_num.values())
-    assert scene.style_of(scene.holds[0].num).fill == styles.heat_color(0.5)
+    assert scene.style_of(scene.holds[0].num).fill == styles.heat_color(1.0)
     assert scene.style_of(scene.holds[20].num).fill is None
+    assert not any(i.isVisible() for i in scene.items_by_num.values())  # one baked image, not 776 items
+    img = _render(scene)
+    er, eg, eb = styles.ramp_rgb(1.0)
+    for h in scene.holds[:10]:
+        x, y = h.centroid
+        c = QColor(img.pixel(int(x * 0.5), int(y * 0.5)))
+        # the hot colour (alpha-blended over the dimmed photo) dominates at the centroid
+        assert c.red() > 150 and c.green() > 130, (h.num, c.getRgb())
+    cold = scene.holds[200]
+    c = QColor(img.pixel(int(cold.centroid[0] * 0.5), int(cold.centroid[1] * 0.5)))
+    assert not (c.red() > 150 and c.green() > 130 and c.blue() < 110)
+    del er, eg, eb
     scene.set_mode(Mode.BROWSE)
-    assert not any(i.isVisible() for i in scene.items_by_num.values())
+    img2 = _render(scene)
+    x, y = scene.holds[0].centroid
+    assert img2.pixel(int(x * 0.5), int(y * 0.5)) != img.pixel(int(x * 0.5), int(y * 0.5))
 
 
 def test_view_click_at_a_hold_emits_its_id(scene, qtbot, real_holds):
