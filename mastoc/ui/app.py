@@ -82,8 +82,8 @@ def run(
     elif size is not None:
         window.resize(*size)
 
+    window.start()  # submits the face load to a worker right away; it decodes while the window shows
     window.show()
-    QTimer.singleShot(0, window.start)
     code = app.exec()
     window.tasks.wait(10_000)
     store.close()

@@ -37,14 +37,22 @@ def store_for_thread(directory: Path) -> Store:
 class FaceData:
     face: Face
     holds: list[WallHold]
-    levels: list  # QImage mip chain of the photo (full size first); empty when no photo
+    preview: object | None  # QImage: the photo decoded at reduced size (fast), enough for fit-to-window
     photo_path: Path | None
+    photo_size: tuple[int, int] | None = None  # the full photo's pixel size (hold coordinates)
+
+
+PREVIEW_WIDTH = 1200  # px; fit-to-window on a large screen needs about this much
 
 
 def load_face(directory: Path, face_id: str) -> FaceData:
-    """A face, its parsed holds and its decoded photo (with a mip chain for cheap scaled drawing)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QImage
+    """A face, its parsed holds and a quickly decoded preview of its photo (JPEG DCT scaling).
+
+    The full-resolution photo follows with `load_photo_levels`, so the first paint does not wait
+    for a 2263x3000 decode (P10).
+    """
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QImage, QImageReader
 
     st = store_for_thread(directory)
     face = st.face(face_id)
@@ -52,17 +60,37 @@ def load_face(directory: Path, face_id: str) -> FaceData:
         raise LookupError(f"no face {face_id}")
     holds = wall_holds(st.holds(face.id))
     photo = st.image_path(face.picture_sha256) if face.picture_sha256 else None
-    levels: list = []
+    preview = None
+    photo_size = None
     if photo is not None:
-        img = QImage(str(photo))
+        reader = QImageReader(str(photo))
+        full = reader.size()
+        if full.isValid():
+            photo_size = (full.width(), full.height())
+        if full.isValid() and full.width() > PREVIEW_WIDTH:
+            factor = max(1, full.width() // PREVIEW_WIDTH)
+            reader.setScaledSize(QSize(full.width() // factor, full.height() // factor))
+        img = reader.read()
         if not img.isNull():
-            img = img.convertToFormat(QImage.Format.Format_RGB32)
-            levels.append(img)
-            while img.width() > 400:
-                img = img.scaled(img.width() // 2, img.height() // 2, Qt.AspectRatioMode.IgnoreAspectRatio,
-                                 Qt.TransformationMode.SmoothTransformation)
-                levels.append(img)
-    return FaceData(face, holds, levels, photo)
+            preview = img.convertToFormat(QImage.Format.Format_RGB32)
+    return FaceData(face, holds, preview, photo, photo_size)
+
+
+def load_photo_levels(path: Path) -> list:
+    """The full photo and its mip chain (halving down to ~400 px), as QImages."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage
+
+    img = QImage(str(path))
+    if img.isNull():
+        return []
+    img = img.convertToFormat(QImage.Format.Format_RGB32)
+    levels = [img]
+    while img.width() > 400:
+        img = img.scaled(img.width() // 2, img.height() // 2, Qt.AspectRatioMode.IgnoreAspectRatio,
+                         Qt.TransformationMode.SmoothTransformation)
+        levels.append(img)
+    return levels
 
 
 @dataclass(frozen=True, slots=True)

@@ -268,9 +268,13 @@ class MainWindow(QMainWindow):
     def _face_loaded(self, fd: data.FaceData) -> None:
         changed = self.face is None or self.face.id != fd.face.id
         self.face = fd.face
-        size = (fd.face.picture_width or 0, fd.face.picture_height or 0)
-        self.scene.set_wall(fd.levels or None, fd.holds, size if all(size) else None)
+        size = fd.photo_size or (fd.face.picture_width or 0, fd.face.picture_height or 0)
+        self.scene.set_wall(fd.preview, fd.holds, size if all(size) else None)
         self.view.fit()
+        if fd.photo_path is not None:
+            face_id = fd.face.id
+            self.tasks.submit(data.load_photo_levels, fd.photo_path, key="photo",
+                              on_done=lambda levels: self._photo_loaded(face_id, levels))
         self.prefs.last_face = fd.face.id
         self.filters.set_feet_rules(list(fd.face.feet_rules_options))
         if changed:
@@ -285,6 +289,10 @@ class MainWindow(QMainWindow):
         if self._pending_climb:
             self.select_climb(self._pending_climb)
         self.faceLoaded.emit(fd.face.id)
+
+    def _photo_loaded(self, face_id: str, levels: list) -> None:
+        if self.face is not None and self.face.id == face_id:
+            self.scene.set_photo_levels(levels)
 
     def _fill_face_menu(self) -> None:
         self.face_menu.clear()

@@ -41,19 +41,23 @@ class Mode(StrEnum):
 class PhotoItem(QGraphicsItem):
     """The wall photo, drawn from the mip level closest above the needed resolution."""
 
-    def __init__(self, levels: Sequence[QImage]) -> None:
+    def __init__(self, levels: Sequence[QImage], size: tuple[int, int] | None = None) -> None:
         super().__init__()
+        self._w, self._h = size or (levels[0].width(), levels[0].height())
+        self.set_levels(levels)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setZValue(-10)
+
+    def set_levels(self, levels: Sequence[QImage]) -> None:
+        """Replace the pictures (e.g. the preview by the full photo); the item keeps its size."""
         images = list(levels)
-        self._w = images[0].width()
-        self._h = images[0].height()
         while images[-1].width() > 400:
             img = images[-1]
             images.append(img.scaled(img.width() // 2, img.height() // 2, Qt.AspectRatioMode.IgnoreAspectRatio,
                                      Qt.TransformationMode.SmoothTransformation))
         self._levels: list[QPixmap] = [QPixmap.fromImage(img) for img in images]
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setZValue(-10)
+        self.update()
 
     def boundingRect(self) -> QRectF:
         return QRectF(0, 0, self._w, self._h)
@@ -62,7 +66,7 @@ class PhotoItem(QGraphicsItem):
         t = painter.worldTransform()
         scale = max(abs(t.m11()), abs(t.m12())) * painter.device().devicePixelRatioF()
         level = self._levels[0]
-        for pix in self._levels:
+        for pix in self._levels[1:]:
             if pix.width() >= self._w * scale:
                 level = pix
             else:
@@ -147,7 +151,7 @@ class WallScene(QGraphicsScene):
             blank = QImage(max(1, w), max(1, h), QImage.Format.Format_RGB32)
             blank.fill(QColor("#c8a878"))
             levels = [blank]
-        self.photo = PhotoItem(levels)
+        self.photo = PhotoItem(levels, size)
         self.addItem(self.photo)
         self.setSceneRect(self.photo.boundingRect())
         self.items_by_num = {}
@@ -168,6 +172,11 @@ class WallScene(QGraphicsScene):
         self._hover.setVisible(False)
         self._selected.setVisible(False)
         self._refresh()
+
+    def set_photo_levels(self, levels: Sequence[QImage]) -> None:
+        """Swap in the full-resolution photo once decoded (same picture, more pixels)."""
+        if self.photo is not None and levels:
+            self.photo.set_levels(levels)
 
     def set_climb(self, refs: Iterable[HoldRef] | None) -> None:
         """Display a climb's holds by role (None or empty: no climb)."""
