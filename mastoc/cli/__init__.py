@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from mastoc import __version__
 from mastoc.cli.errors import EXIT_USAGE, CliError
+from mastoc.errors import UserFacingError
 
 _COMMAND_MODULES = (
     "mastoc.cli.store_cmds",
@@ -61,6 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"mastoc: {exc}", file=sys.stderr)
         return exc.code
+    except UserFacingError as exc:
+        print(f"mastoc: {exc}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("mastoc: interrupted", file=sys.stderr)
         return 130

@@ -272,3 +272,70 @@ def check_hold(hold: Hold) -> list[str]:
             if not region.covers(ShapelyPoint(c)):
                 problems.append(f"centroidStr: centroid outside {region_name}")
     return problems
+
+
+
+def check_holds(holds: Sequence[Hold]) -> dict[int, list[str]]:
+    """`check_hold` for a whole face at once: {hold num: problems} for the holds with problems.
+
+    Strings are parsed in Python, then every ring is tested in one vectorised shapely call; only
+    the holds that look wrong go through the detailed `check_hold`. 776 holds take a few ms (plus
+    shapely's import the first time).
+    """
+    import numpy as np
+    import shapely
+
+    suspects: set[int] = set()
+    rings: list[list[Point]] = []
+    owners: list[int] = []
+    centres: list[tuple[int, Point]] = []
+    for index, hold in enumerate(holds):
+        try:
+            outline_pts = parse_points(hold.polygon_str, "polygonStr")
+            touch_pts = parse_points(hold.touch_polygon_str, "touchPolygonStr")
+            top_pts = parse_points(hold.top_polygon_str, "topPolygonStr")
+            if hold.path_str.strip() and parse_path(hold.path_str) != outline_pts:
+                suspects.add(index)
+            for attr, name in (("center_tape_str", "centerTapeStr"), ("left_tape_str", "leftTapeStr"),
+                               ("right_tape_str", "rightTapeStr")):
+                if getattr(hold, attr).strip():
+                    parse_tape(getattr(hold, attr), name)
+            if hold.centroid_str.strip():
+                centres.append((index, parse_centroid(hold.centroid_str)))
+        except GeometryError:
+            suspects.add(index)
+            continue
+        for pts in (outline_pts, touch_pts or outline_pts, top_pts):
+            if not pts:
+                continue
+            if len(pts) < 3:
+                suspects.add(index)
+                continue
+            rings.append(pts)
+            owners.append(index)
+    if rings:
+        flat = np.array([pt for r in rings for pt in r], dtype=float)
+        ring_ids = np.repeat(np.arange(len(rings)), [len(r) for r in rings])
+        polys = shapely.polygons(shapely.linearrings(flat, indices=ring_ids))
+        bad = ~(shapely.is_valid(polys) & (shapely.area(polys) > 0))
+        suspects.update(owners[i] for i in np.nonzero(bad)[0])
+        # centroid inside the touch region (the second ring of each hold)
+        touch_of: dict[int, object] = {}
+        seen: dict[int, int] = {}
+        for ring_index, owner in enumerate(owners):
+            seen[owner] = seen.get(owner, 0) + 1
+            if seen[owner] == 2:
+                touch_of[owner] = polys[ring_index]
+        with_region = [(index, pt) for index, pt in centres if index in touch_of]
+        if with_region:
+            regions = np.array([touch_of[index] for index, _ in with_region], dtype=object)
+            xs = np.array([pt[0] for _, pt in with_region])
+            ys = np.array([pt[1] for _, pt in with_region])
+            outside = ~shapely.covers(regions, shapely.points(xs, ys))
+            suspects.update(with_region[i][0] for i in np.nonzero(outside)[0])
+    out: dict[int, list[str]] = {}
+    for index in sorted(suspects):
+        problems = check_hold(holds[index])
+        if problems:
+            out[holds[index].num] = problems
+    return out

@@ -8,14 +8,17 @@ worker threads, a backup) run while a sync writes. Open one `Store` per thread.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 from mastoc.domain.models import Climb, Face, Gym, Hold, User, Wall
+from mastoc.errors import UserFacingError
 from mastoc.store import images, paths, rows, schema
 
-BUSY_TIMEOUT_MS = 10_000
+# How long a writer waits for another mastoc (app, CLI, sync) holding the write lock.
+BUSY_TIMEOUT_MS = int(os.environ.get("MASTOC_BUSY_TIMEOUT_MS", "10000"))
 
 COUNTED_TABLES = (
     "gyms", "walls", "faces", "holds", "users", "climbs", "climb_holds",
@@ -23,7 +26,7 @@ COUNTED_TABLES = (
 )
 
 
-class StoreError(Exception):
+class StoreError(UserFacingError):
     """A problem with the local store, worded for the user."""
 
 
@@ -191,6 +194,30 @@ class Store:
         finally:
             self._depth = 0
 
+    def backup_to(self, target: str | Path) -> Path:
+        """A consistent copy of the store (SQLite's online backup API: safe while a sync writes).
+
+        Written to a temporary file beside `target` and renamed when complete and checked.
+        """
+        target = Path(target)
+        if target.exists():
+            raise StoreError(f"{target} already exists; choose a new file name")
+        tmp = target.with_name(f".{target.name}.partial")
+        dest = sqlite3.connect(tmp)
+        try:
+            self.conn.backup(dest, pages=1024)
+            ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
+            dest.close()
+            if ok != "ok":
+                raise StoreCorruptError(f"the backup failed its integrity check ({ok})")
+            os.replace(tmp, target)
+        except BaseException:
+            dest.close()
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            raise
+        return target
+
     # -- reading --------------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
@@ -259,8 +286,8 @@ def write_climbs(conn: sqlite3.Connection, climbs: list[Climb]) -> None:
     ids = [(c.id,) for c in climbs]
     conn.executemany("DELETE FROM climb_holds WHERE climb_id = ?", ids)
     conn.executemany(
-        "INSERT OR IGNORE INTO climb_holds (hold_num, role, climb_id) VALUES (?, ?, ?)",
-        [pair for c in climbs for pair in rows.climb_hold_rows(c)],
+        rows.CLIMB_HOLD_INSERT,
+        [r for c in climbs for r in rows.climb_hold_rows(c.id, c.holds_list, c.grade_ircra)],
     )
 
 

@@ -157,13 +157,19 @@ def climb_from_row(r: sqlite3.Row) -> Climb:
     )
 
 
-def climb_hold_rows(c: Climb) -> list[tuple[int, str, str]]:
-    """(hold_num, role, climb_id) rows of the climb<->hold index; unparseable lists index nothing."""
+CLIMB_HOLD_INSERT = (
+    "INSERT OR IGNORE INTO climb_holds (hold_num, climb_id, role, grade_ircra) VALUES (?, ?, ?, ?)"
+)
+
+
+def climb_hold_rows(climb_id: str, holds_list: str, grade_ircra: float | None) -> list[tuple]:
+    """(hold_num, climb_id, role, grade_ircra) rows of the climb<->hold index (grade copied so heatmaps
+    need no join); an unparseable list indexes nothing."""
     try:
-        refs = holdslist.parse(c.holds_list)
+        refs = holdslist.parse(holds_list)
     except holdslist.HoldsListError:
         return []
-    return [(ref.hold, ref.role.value, c.id) for ref in refs]
+    return [(ref.hold, climb_id, ref.role.value, grade_ircra) for ref in refs]
 
 
 ANNOTATION_COLUMNS = (

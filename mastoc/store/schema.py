@@ -110,7 +110,6 @@ CREATE TABLE climbs (
     personal_rating INTEGER,
     is_project INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX climbs_face_created ON climbs(face_id, created_at);
 CREATE TABLE climb_lists (
     id TEXT PRIMARY KEY,
     stokt_id TEXT UNIQUE,
@@ -159,15 +158,18 @@ CREATE TABLE id_mappings (
 V2 = """
 CREATE TABLE climb_holds (
     hold_num INTEGER NOT NULL,
-    role TEXT NOT NULL CHECK (role IN ('S', 'F', 'O', 'T')),
     climb_id TEXT NOT NULL REFERENCES climbs(id) ON DELETE CASCADE,
-    PRIMARY KEY (hold_num, role, climb_id)
+    role TEXT NOT NULL CHECK (role IN ('S', 'F', 'O', 'T')),
+    grade_ircra REAL,
+    PRIMARY KEY (hold_num, climb_id, role)
 ) WITHOUT ROWID;
 CREATE INDEX climb_holds_climb ON climb_holds(climb_id);
 CREATE INDEX climbs_face_grade ON climbs(face_id, grade_ircra);
 CREATE INDEX climbs_setter ON climbs(setter_id);
-CREATE INDEX climbs_face_name ON climbs(face_id, name COLLATE NOCASE);
-CREATE INDEX climbs_face_popularity ON climbs(face_id, climbed_by DESC, total_likes DESC);
+CREATE INDEX climbs_face_newest ON climbs(face_id, created_at DESC, id);
+CREATE INDEX climbs_face_grade_sort ON climbs(face_id, ifnull(grade_ircra, 1e9), name COLLATE NOCASE, id);
+CREATE INDEX climbs_face_name ON climbs(face_id, name COLLATE NOCASE, id);
+CREATE INDEX climbs_face_popularity ON climbs(face_id, climbed_by DESC, total_likes DESC, id);
 CREATE TABLE images (
     sha256 TEXT PRIMARY KEY,
     size INTEGER NOT NULL,
@@ -205,15 +207,17 @@ def _v1(conn: sqlite3.Connection) -> None:
 def _v2(conn: sqlite3.Connection) -> None:
     _script(conn, V2)
     # Backfill the climb<->hold index from the climbs already stored.
-    rows = conn.execute("SELECT id, holds_list FROM climbs").fetchall()
-    pairs = []
-    for climb_id, text in rows:
+    rows = conn.execute("SELECT id, holds_list, grade_ircra FROM climbs").fetchall()
+    index_rows = []
+    for climb_id, text, grade in rows:
         try:
             refs = holdslist.parse(text)
         except holdslist.HoldsListError:
             continue
-        pairs.extend((ref.hold, ref.role.value, climb_id) for ref in refs)
-    conn.executemany("INSERT OR IGNORE INTO climb_holds(hold_num, role, climb_id) VALUES (?,?,?)", pairs)
+        index_rows.extend((ref.hold, climb_id, ref.role.value, grade) for ref in refs)
+    conn.executemany(
+        "INSERT OR IGNORE INTO climb_holds (hold_num, climb_id, role, grade_ircra) VALUES (?, ?, ?, ?)", index_rows
+    )
 
 
 def _script(conn: sqlite3.Connection, script: str) -> None:

@@ -9,6 +9,7 @@ intersection, so "grade range + these 3 holds" stays in milliseconds on 100k cli
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -16,12 +17,16 @@ from mastoc.domain.models import Role
 
 SORTS = ("newest", "grade", "name", "popularity")
 
+# Each order matches an index of schema v2 (so a page of 200 is an index walk, not a sort of 100k
+# rows); the reverse order is the exact mirror, so the same index is walked backwards. Ungraded
+# climbs (NULL) sort after the hardest ones.
 _ORDER = {
-    "newest": ("c.created_at DESC, c.id", "c.created_at ASC, c.id"),
-    "grade": ("c.grade_ircra IS NULL, c.grade_ircra ASC, c.name COLLATE NOCASE, c.id",
-              "c.grade_ircra IS NULL, c.grade_ircra DESC, c.name COLLATE NOCASE, c.id"),
-    "name": ("c.name COLLATE NOCASE ASC, c.id", "c.name COLLATE NOCASE DESC, c.id"),
-    "popularity": ("c.climbed_by DESC, c.total_likes DESC, c.id", "c.climbed_by ASC, c.total_likes ASC, c.id"),
+    "newest": ("c.created_at DESC, c.id ASC", "c.created_at ASC, c.id DESC"),
+    "grade": ("ifnull(c.grade_ircra, 1e9) ASC, c.name COLLATE NOCASE ASC, c.id ASC",
+              "ifnull(c.grade_ircra, 1e9) DESC, c.name COLLATE NOCASE DESC, c.id DESC"),
+    "name": ("c.name COLLATE NOCASE ASC, c.id ASC", "c.name COLLATE NOCASE DESC, c.id DESC"),
+    "popularity": ("c.climbed_by DESC, c.total_likes DESC, c.id ASC",
+                   "c.climbed_by ASC, c.total_likes ASC, c.id DESC"),
 }
 
 
@@ -98,17 +103,39 @@ def _from_and_where(q: ClimbQuery, with_setter: bool = False) -> tuple[str, list
     """The FROM … WHERE … part (without ORDER/LIMIT) and its parameters."""
     params: list[object] = []
     source = "climbs c"
-    if q.holds_all:
-        parts = []
-        for f in q.holds_all:
-            if f.role is None:
-                parts.append("SELECT climb_id FROM climb_holds WHERE hold_num = ?")
-                params.append(f.hold)
-            else:
-                parts.append("SELECT climb_id FROM climb_holds WHERE hold_num = ? AND role = ?")
-                params.extend((f.hold, Role(f.role).value))
-        source = f"({' INTERSECT '.join(parts)}) AS hs JOIN climbs c ON c.id = hs.climb_id"
     where: list[str] = []
+    if q.holds_all or q.holds_none:
+        # Hold filters are resolved inside the index table first: the first required hold (callers
+        # put the rarest first) drives through the primary-key prefix hold_num; every other
+        # required or excluded hold is a primary-key probe (hold_num, climb_id). Only the few
+        # surviving climb ids are then looked up in `climbs`.
+        inner: list[str] = []
+        if q.holds_all:
+            first, *others = q.holds_all
+            inner.append("d.hold_num = ?")
+            params.append(first.hold)
+            if first.role is not None:
+                inner.append("d.role = ?")
+                params.append(Role(first.role).value)
+            driver = "climb_holds d"
+        else:
+            others, driver = [], ""
+        for f in others:
+            role_sql = " AND x.role = ?" if f.role is not None else ""
+            inner.append(f"EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = d.climb_id{role_sql})")
+            params.append(f.hold)
+            if f.role is not None:
+                params.append(Role(f.role).value)
+        if q.holds_all:
+            for hold in q.holds_none:
+                inner.append("NOT EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = d.climb_id)")
+                params.append(hold)
+            source = (f"(SELECT DISTINCT d.climb_id FROM {driver} WHERE {' AND '.join(inner)}) AS hs "
+                      "JOIN climbs c ON c.id = hs.climb_id")
+        else:
+            for hold in q.holds_none:
+                where.append("NOT EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = c.id)")
+                params.append(hold)
     if q.face_id is not None:
         where.append("c.face_id = ?")
         params.append(q.face_id)
@@ -133,10 +160,6 @@ def _from_and_where(q: ClimbQuery, with_setter: bool = False) -> tuple[str, list
         params.append(q.feet_rule)
     if q.benchmark_only:
         where.append("c.is_benchmark = 1")
-    if q.holds_none:
-        marks = ", ".join("?" * len(q.holds_none))
-        where.append(f"c.id NOT IN (SELECT climb_id FROM climb_holds WHERE hold_num IN ({marks}))")
-        params.extend(q.holds_none)
     sql = f"FROM {source}"
     if with_setter:
         sql += " LEFT JOIN users u ON u.id = c.setter_id"
@@ -145,9 +168,20 @@ def _from_and_where(q: ClimbQuery, with_setter: bool = False) -> tuple[str, list
     return sql, params
 
 
+def _rarest_first(conn: sqlite3.Connection, q: ClimbQuery) -> ClimbQuery:
+    """`q` with its required holds ordered by how few climbs use them (the rarest drives the query)."""
+    if len(q.holds_all) < 2:
+        return q
+    counts = {
+        f: conn.execute("SELECT count(*) FROM climb_holds WHERE hold_num = ?", (f.hold,)).fetchone()[0]
+        for f in q.holds_all
+    }
+    return dataclasses.replace(q, holds_all=tuple(sorted(q.holds_all, key=lambda f: (counts[f], f.hold))))
+
+
 def search(conn: sqlite3.Connection, q: ClimbQuery) -> list[ClimbRow]:
     """One page of climbs matching `q`, in its sort order."""
-    body, params = _from_and_where(q, with_setter=True)
+    body, params = _from_and_where(_rarest_first(conn, q), with_setter=True)
     order = _ORDER[q.sort][1 if q.reverse else 0]
     sql = f"SELECT {_ROW_SQL} {body} ORDER BY {order}"
     if q.limit is not None:
@@ -162,14 +196,14 @@ def search(conn: sqlite3.Connection, q: ClimbQuery) -> list[ClimbRow]:
 
 def search_ids(conn: sqlite3.Connection, q: ClimbQuery) -> list[str]:
     """The ids of every climb matching `q` (ignores paging), in sort order."""
-    body, params = _from_and_where(q)
+    body, params = _from_and_where(_rarest_first(conn, q))
     order = _ORDER[q.sort][1 if q.reverse else 0]
     return [r[0] for r in conn.execute(f"SELECT c.id {body} ORDER BY {order}", params)]
 
 
 def count(conn: sqlite3.Connection, q: ClimbQuery) -> int:
     """How many climbs match `q` (ignores paging)."""
-    body, params = _from_and_where(q)
+    body, params = _from_and_where(_rarest_first(conn, q))
     return int(conn.execute(f"SELECT count(*) {body}", params).fetchone()[0])
 
 
@@ -178,15 +212,19 @@ def hold_stats(conn: sqlite3.Connection, face_id: str, q: ClimbQuery | None = No
 
     With `q`, only climbs matching `q` count (for heatmaps restricted to the current filter).
     """
-    params: list[object] = [face_id]
-    extra = ""
-    if q is not None:
-        body, qparams = _from_and_where(q)
-        extra = f" AND c.id IN (SELECT c.id {body})"
-        params.extend(qparams)
+    if q is None:
+        # Whole face: one pass over the index table (grades are copied there), restricted to the
+        # face's holds — a climb only references holds of its own face.
+        sql = (
+            "SELECT ch.hold_num, count(DISTINCT ch.climb_id), min(ch.grade_ircra), max(ch.grade_ircra) "
+            "FROM climb_holds ch WHERE ch.hold_num IN (SELECT num FROM holds WHERE face_id = ?) "
+            "GROUP BY ch.hold_num"
+        )
+        return {r[0]: HoldStat(r[1], r[2], r[3]) for r in conn.execute(sql, (face_id,))}
+    body, params = _from_and_where(dataclasses.replace(q, face_id=face_id, limit=None, offset=0))
     sql = (
-        "SELECT ch.hold_num, count(DISTINCT ch.climb_id), min(c.grade_ircra), max(c.grade_ircra) "
-        "FROM climb_holds ch JOIN climbs c ON c.id = ch.climb_id "
-        f"WHERE c.face_id = ?{extra} GROUP BY ch.hold_num"
+        "SELECT ch.hold_num, count(DISTINCT ch.climb_id), min(ch.grade_ircra), max(ch.grade_ircra) "
+        f"FROM (SELECT c.id AS cid {body}) AS f JOIN climb_holds ch ON ch.climb_id = f.cid "
+        "GROUP BY ch.hold_num"
     )
     return {r[0]: HoldStat(r[1], r[2], r[3]) for r in conn.execute(sql, params)}

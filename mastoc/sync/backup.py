@@ -295,11 +295,11 @@ def load_backup(
             incoming = {stored: inc for inc, stored in res.id_map.items()}
             c.executemany("DELETE FROM climb_holds WHERE climb_id = ?", [(i,) for i in res.updated])
             index_rows = []
-            hl = CLIMB_IMPORT_COLUMNS.index("holds_list")
+            hl, gr = CLIMB_IMPORT_COLUMNS.index("holds_list"), CLIMB_IMPORT_COLUMNS.index("grade_ircra")
             for cid in changed:
-                for ref in holdslist.parse(by_id[incoming.get(cid, cid)][hl]):
-                    index_rows.append((ref.hold, ref.role.value, cid))
-            c.executemany("INSERT OR IGNORE INTO climb_holds (hold_num, role, climb_id) VALUES (?, ?, ?)", index_rows)
+                row = by_id[incoming.get(cid, cid)]
+                index_rows.extend(rows.climb_hold_rows(cid, row[hl], row[gr]))
+            c.executemany(rows.CLIMB_HOLD_INSERT, index_rows)
             now = rows.now_ts()
             c.executemany("UPDATE climbs SET synced_at = ? WHERE id = ?", [(now, i) for i in changed])
             report.write_rows += len(index_rows)

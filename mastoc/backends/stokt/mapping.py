@@ -193,14 +193,14 @@ def map_face_setup(
     if not isinstance(raw_holds, list):
         raise MappingError(f"face {face_stokt}", "setup has no holds array")
     holds: list[Hold] = []
-    problems: list[str] = []
     seen: set[int] = set()
     for index, h in enumerate(raw_holds):
-        holds.append(_map_hold(h, index, face.id, seen, problems))
+        holds.append(_map_hold(h, index, face.id, seen))
+    problems = [f"hold {num}: {p}" for num, ps in _geometry_problems(holds).items() for p in ps]
     return FaceData(face, holds, problems)
 
 
-def _map_hold(h: Any, index: int, face_id: str, seen: set[int], problems: list[str]) -> Hold:
+def _map_hold(h: Any, index: int, face_id: str, seen: set[int]) -> Hold:
     label = f"hold #{index + 1}"
     if not isinstance(h, dict):
         raise MappingError(label, "not an object")
@@ -223,19 +223,14 @@ def _map_hold(h: Any, index: int, face_id: str, seen: set[int], problems: list[s
         center_tape_str=str(h.get("centerTapeStr") or ""), left_tape_str=str(h.get("leftTapeStr") or ""),
         right_tape_str=str(h.get("rightTapeStr") or ""),
     )
-    problems.extend(f"{label}: {p}" for p in _geometry_problems(hold))
     return hold
 
 
-def _geometry_problems(hold: Hold) -> list[str]:
-    try:
-        from mastoc.domain import geometry
-    except ImportError:  # geometry module not available: nothing to check
-        return []
-    checker = getattr(geometry, "check_hold", None)
-    if checker is None:
-        return []
-    return list(checker(hold))
+def _geometry_problems(holds: list[Hold]) -> dict[int, list[str]]:
+    """Geometry problems per hold number (invalid outlines are reported here and repaired when drawn)."""
+    from mastoc.domain import geometry
+
+    return geometry.check_holds(holds)
 
 
 def parse_circuit(value: Any) -> list[dict[str, Any]]:
