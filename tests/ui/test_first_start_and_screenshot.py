@@ -98,3 +98,37 @@ def test_screenshot_errors_are_one_line_with_exit_codes(real_data_dir, tmp_path)
     r = _run_cli(["--screenshot", str(tmp_path / "x.png"), "--size", "huge"], real_data_dir)
     assert r.returncode == 2
     assert "--size" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_loading_a_stokt_backup_from_the_demo_switches_to_the_real_wall(qtbot, data_dir, fixtures_dir):
+    st = Store.open(data_dir)
+    first_start.ensure_demo(st)
+    w = MainWindow(st)
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.ready, timeout=20_000):
+        w.show()
+        w.start()
+    assert w.welcome.isVisible()
+    reports: list = []
+    with qtbot.waitSignal(w.faceLoaded, timeout=30_000):
+        w.load_backup([str(fixtures_dir)], on_done=reports.append)
+    wait_idle(qtbot, w)
+    assert reports and reports[0].counts["climbs"]["new"] == 1017
+    assert w.face.stokt_id == "61b42d14-c629-434a-8827-801512151a18"
+    assert len(w.scene.holds) == 776
+    assert not w.welcome.isVisible()
+    assert w.model.total == 1017
+    w.tasks.wait()
+    w.close()
+    st.close()
+
+
+def test_screenshot_on_a_hidpi_screen_has_twice_the_pixels(real_data_dir, tmp_path):
+    out = tmp_path / "hidpi.png"
+    env_scale = {"QT_SCALE_FACTOR": "2"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT), **env_scale}
+    r = subprocess.run([sys.executable, "-m", "mastoc", "--data-dir", str(real_data_dir), "--screenshot", str(out),
+                        "--size", "800x600"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (1600, 1200)
