@@ -21,6 +21,18 @@ def run(
     size: tuple[int, int] | None = None,
     argv: list[str] | None = None,
 ) -> int:
+    import os
+
+    headless = sys.platform.startswith("linux") and not (
+        os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+    if headless:
+        if screenshot is None:
+            print("mastoc: no display (DISPLAY and WAYLAND_DISPLAY are unset): start it in a desktop session, "
+                  "or use --screenshot FILE.png", file=sys.stderr)
+            return EXIT_ERROR
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
+
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication, QMessageBox

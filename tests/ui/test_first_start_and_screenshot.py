@@ -132,3 +132,15 @@ def test_screenshot_on_a_hidpi_screen_has_twice_the_pixels(real_data_dir, tmp_pa
     assert r.returncode == 0, r.stderr
     img = QImage(str(out))
     assert (img.width(), img.height()) == (1600, 1200)
+
+
+def test_without_a_display_the_app_says_so_and_screenshots_still_work(real_data_dir, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONPATH"] = str(ROOT)
+    base = [sys.executable, "-m", "mastoc", "--data-dir", str(real_data_dir)]
+    r = subprocess.run(base, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1 and r.stderr.startswith("mastoc: no display")
+    out = tmp_path / "headless.png"
+    r = subprocess.run([*base, "--screenshot", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert QImage(str(out)).width() == 1280
