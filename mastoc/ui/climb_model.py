@@ -142,5 +142,9 @@ class ClimbListModel(QAbstractTableModel):
                 return i
         return None
 
+    def has_more(self) -> bool:
+        """More matching rows exist than are loaded (a page may already be on its way)."""
+        return self.query is not None and not self._exhausted
+
     def is_loading(self) -> bool:
         return self._pending or self.matching is None

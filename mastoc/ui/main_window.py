@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.heat_stats: dict[int, HoldStat] = {}
         self._ready_sent = False
         self._shown_first = False
+        self._advance_to: int | None = None
         self._pending_climb: str | None = self.prefs.selected_climb or None
         self._demo_id = first_start.demo_face_stokt_id()
         self.setWindowTitle("mastoc")
@@ -317,6 +318,7 @@ class MainWindow(QMainWindow):
         self.prefs.filters = self.filters.filters()
         q = self.current_query()
         self.count_label.setText("Counting…")
+        self._advance_to = None
         self.model.set_query(q)
         self.tasks.submit(data.grade_histogram, self.directory, q, self.prefs.grade_system, key="histogram",
                           on_done=self.chart.set_bins)
@@ -328,6 +330,10 @@ class MainWindow(QMainWindow):
         self._maybe_ready()
 
     def _on_page(self, loaded: int) -> None:
+        if self._advance_to is not None:
+            target, self._advance_to = self._advance_to, None
+            if target < self.model.rowCount():
+                self._select_row(target)
         if self.current is None and self._pending_climb is None and not self._shown_first and self.model.rows:
             self._shown_first = True  # opening a wall shows its newest climb rather than a bare photo
             self._select_row(0)
@@ -422,8 +428,9 @@ class MainWindow(QMainWindow):
             target = 0 if delta > 0 else n - 1
         else:
             target = cur + delta
-        if target >= n and self.model.canFetchMore(QModelIndex()):
-            self.model.fetchMore(QModelIndex())
+        if target >= n and self.model.has_more():
+            self._advance_to = n  # select the first row of the next page when it arrives
+            self.model.fetchMore(QModelIndex())  # (no-op when that page is already on its way)
             return
         target = max(0, min(n - 1, target))
         self._select_row(target)

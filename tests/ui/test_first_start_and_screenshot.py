@@ -144,3 +144,14 @@ def test_without_a_display_the_app_says_so_and_screenshots_still_work(real_data_
     r = subprocess.run([*base, "--screenshot", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert QImage(str(out)).width() == 1280
+
+
+def test_a_damaged_store_is_reported_in_one_line(tmp_path):
+    d = tmp_path / "broken"
+    d.mkdir()
+    (d / "mastoc.sqlite3").write_bytes(b"this is not a database" * 100)
+    r = _run_cli(["--screenshot", str(tmp_path / "x.png")], d)
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mastoc: ") and "Traceback" not in r.stderr
+    assert not (tmp_path / "x.png").exists()

@@ -216,3 +216,30 @@ def test_closing_and_reopening_restores_face_filters_and_climb(qtbot, real_data_
     f = w2.filters.filters()
     assert (f.text, f.sort) == ("a", "name")
     assert f.grade_lo == grades.label("dankyu", grades.to_ircra("font", "6B"))
+
+
+def test_many_climbs_are_listed_page_by_page_and_next_crosses_pages(qtbot, real_data_dir, open_window):
+    from mastoc.domain.models import Climb
+    from mastoc.store.db import Store, write_climbs
+
+    with Store.open(real_data_dir) as st:
+        face = st.face(REAL_FACE)
+        nums = [h.num for h in st.holds(face.id)]
+        extra = [Climb(id=f"synthetic-{i}", face_id=face.id, name=f"Synthetic {i}",
+                       holds_list=f"S{nums[i % 700]} O{nums[(i * 7) % 700 + 1]} T{nums[(i * 13) % 700 + 2]}",
+                       grade_ircra=15.5 + (i % 10)) for i in range(4000)]
+        with st.transaction() as conn:
+            write_climbs(conn, extra)
+    w = open_window(real_data_dir)
+    assert _count_label(w) == (5017, 5017)
+    assert w.model.rowCount() == 200  # never all rows at once
+    w.table.scrollToBottom()  # the view asks for more
+    wait_idle(qtbot, w)
+    assert w.model.rowCount() == 400
+    # walking past the last loaded row fetches the next page and continues there
+    w._select_row(w.model.rowCount() - 1)
+    last = w.current.id
+    w.next_climb()
+    wait_idle(qtbot, w)
+    assert w.model.rowCount() == 600
+    assert w.current.id == w.model.rows[400].id != last
