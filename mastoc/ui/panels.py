@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -120,13 +121,26 @@ class HoldChips(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._lay = QHBoxLayout(self)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # many chips scroll sideways instead of widening the window
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        inner = QWidget()
+        self._lay = QHBoxLayout(inner)
         self._lay.setContentsMargins(0, 0, 0, 0)
         self._lay.setSpacing(4)
+        self._scroll.setWidget(inner)
+        self._scroll.setFixedHeight(self.fontMetrics().height() * 2 + 12)
         self.hint = QLabel("Hold search: click holds on the wall (any → start → top → feet → not → off).")
         self.hint.setWordWrap(True)
         self.clear_btn = QToolButton(text="Clear holds")
         self.clear_btn.clicked.connect(self.clearRequested)
+        outer.addWidget(self._scroll, 1)
+        outer.addWidget(self.clear_btn)
         self.chips: dict[int, QToolButton] = {}
         self.set_search({})
 
@@ -134,7 +148,7 @@ class HoldChips(QWidget):
         while self._lay.count():
             item = self._lay.takeAt(0)
             w = item.widget()
-            if w is not None and w not in (self.hint, self.clear_btn):
+            if w is not None and w is not self.hint:
                 w.deleteLater()
         self.chips = {}
         if not search:
@@ -155,7 +169,6 @@ class HoldChips(QWidget):
             self.chips[num] = b
             self._lay.addWidget(b)
         self._lay.addStretch(1)
-        self._lay.addWidget(self.clear_btn)
         self.clear_btn.show()
 
 

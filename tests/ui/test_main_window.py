@@ -243,3 +243,15 @@ def test_many_climbs_are_listed_page_by_page_and_next_crosses_pages(qtbot, real_
     wait_idle(qtbot, w)
     assert w.model.rowCount() == 600
     assert w.current.id == w.model.rows[400].id != last
+
+
+def test_the_window_fits_1366x768_even_with_many_hold_chips(qtbot, real_data_dir, open_window):
+    w = open_window(real_data_dir, size=(1366, 768))
+    w.set_mode(Mode.HOLD_SEARCH)
+    for h in w.scene.holds[200:215]:
+        w.scene.click_at(*h.centroid)
+    wait_idle(qtbot, w)
+    assert len(w.chips.chips) == 15
+    hint = w.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 768
+    assert w.width() <= 1366
