@@ -240,7 +240,8 @@ class MainWindow(QMainWindow):
         self.scene.searchChanged.connect(self._on_search_changed)
         self.chips.removeRequested.connect(lambda n: self.scene.set_search_state(n, SearchState.OFF))
         self.chips.clearRequested.connect(self.scene.clear_search)
-        self.hold_info.climbActivated.connect(self.show_climb_row)
+        # a climb picked in the hold's list keeps that list in view (walk through them one by one)
+        self.hold_info.climbActivated.connect(lambda row: self.show_climb_row(row, show_details_tab=False))
         self.heat_panel.changed.connect(self.refresh_heat)
         self.welcome.load_btn.clicked.connect(self.choose_backup_files)
         self.welcome.stokt_btn.clicked.connect(self.import_from_stokt)
@@ -384,7 +385,7 @@ class MainWindow(QMainWindow):
         self._maybe_ready()
         return True
 
-    def show_climb_row(self, row: ClimbRow | None) -> None:
+    def show_climb_row(self, row: ClimbRow | None, show_details_tab: bool = True) -> None:
         if row is None:
             self.clear_climb()
             return
@@ -400,7 +401,7 @@ class MainWindow(QMainWindow):
         i = self.model.row_of(row.id)
         if i is not None and self.table.currentIndex().row() != i:
             self._select_row(i)
-        if self.tabs.currentIndex() != TAB_CLIMB and self.scene.mode is Mode.BROWSE:
+        if show_details_tab and self.tabs.currentIndex() != TAB_CLIMB and self.scene.mode is Mode.BROWSE:
             self.tabs.setCurrentIndex(TAB_CLIMB)
 
     def _show_details(self) -> None:
