@@ -177,6 +177,11 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
+        edit = mb.addMenu("&Edit")
+        self._action(edit, "&Preferences…", self.open_preferences, QKeySequence.StandardKey.Preferences)
+        if QKeySequence(QKeySequence.StandardKey.Preferences).isEmpty():
+            edit.actions()[-1].setShortcut(QKeySequence("Ctrl+,"))
+
         view = mb.addMenu("&View")
         self.mode_group = QActionGroup(self)
         self.act_browse = self._action(view, "&Browse", lambda: self.set_mode(Mode.BROWSE), "Ctrl+1", True)
@@ -536,6 +541,17 @@ class MainWindow(QMainWindow):
         self.refresh_query()
         if self.scene.mode is Mode.HEATMAP:
             self.refresh_heat()
+
+    def open_preferences(self) -> None:
+        from mastoc.ui.preferences_dialog import PreferencesDialog
+
+        dlg = PreferencesDialog(GRADE_SYSTEM_NAMES, self.prefs.grade_system, self.prefs.dim_level,
+                                self.prefs.outline_width, self)
+        dlg.gradeSystemChanged.connect(self.set_grade_system)
+        dlg.dimChanged.connect(self.set_dim)
+        dlg.outlineChanged.connect(self.set_outline)
+        self.preferences_dialog = dlg
+        dlg.open()  # window-modal, not a nested event loop
 
     def set_dim(self, level: float) -> None:
         self.prefs.dim_level = max(0.0, min(0.9, round(level, 2)))

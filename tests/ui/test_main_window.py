@@ -255,3 +255,22 @@ def test_the_window_fits_1366x768_even_with_many_hold_chips(qtbot, real_data_dir
     hint = w.minimumSizeHint()
     assert hint.width() <= 1366 and hint.height() <= 768
     assert w.width() <= 1366
+
+
+def test_preferences_dialog_applies_live_and_persists(qtbot, real_data_dir, open_window):
+    w = open_window(real_data_dir)
+    w.open_preferences()
+    dlg = w.preferences_dialog
+    dlg.system.setCurrentIndex(dlg.system.findData("hueco"))
+    dlg.dim.setValue(80)
+    dlg.outline.setValue(4.0)
+    wait_idle(qtbot, w)
+    assert w.prefs.grade_system == "hueco" and w.filters.system == "hueco"
+    assert w.scene.dim_level == 0.8 and w.scene.outline_width == 4.0
+    shown = next(i for i in w.scene.items_by_num.values() if i.isVisible())
+    assert shown.pen().widthF() == 4.0
+    dlg.accept()
+    w.close()
+    w2 = open_window(real_data_dir)
+    assert (w2.prefs.grade_system, w2.prefs.dim_level, w2.prefs.outline_width) == ("hueco", 0.8, 4.0)
+    assert w2.scene.dim_level == 0.8
