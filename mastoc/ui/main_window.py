@@ -592,19 +592,24 @@ class MainWindow(QMainWindow):
         self.tasks.submit(_load_backup, self.directory, paths, key="backup", on_done=done,
                           on_error=lambda e: self.show_error(f"Could not load the backup: {e}"))
 
+    def _inform(self, title: str, text: str) -> None:
+        """A non-blocking message box (no nested event loop)."""
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_message = box
+        box.open()
+
     def import_from_stokt(self) -> None:
-        QMessageBox.information(self, "Import from Stokt",
-                                "Importing straight from Stokt is coming with the Sync panel.\n"
-                                "Meanwhile: `mastoc stokt load-backup DIR` or File → Load a Stokt backup.")
+        self._inform("Import from Stokt", "Importing straight from Stokt is coming with the Sync panel.\n"
+                     "Meanwhile: `mastoc stokt load-backup DIR`, or File → Load a Stokt backup.")
 
     def connect_server(self) -> None:
-        QMessageBox.information(self, "Connect to a mastoc server",
-                                "Connecting to a mastoc server is coming with the Sync panel.")
+        self._inform("Connect to a mastoc server", "Connecting to a mastoc server is coming with the Sync panel.")
 
     def about(self) -> None:
         from mastoc import __version__
 
-        QMessageBox.about(self, "About mastoc", f"mastoc {__version__}\nLocal-first board-wall climbs.")
+        self._inform("About mastoc", f"mastoc {__version__}\nLocal-first board-wall climbs, synced by hand.")
 
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 15000)

@@ -147,10 +147,7 @@ class WallScene(QGraphicsScene):
         self.index = HoldIndex(self.holds)
         levels = [image] if isinstance(image, QImage) else list(image or [])
         if not levels or levels[0].isNull():
-            w, h = size or _extent(self.holds)
-            blank = QImage(max(1, w), max(1, h), QImage.Format.Format_RGB32)
-            blank.fill(QColor("#c8a878"))
-            levels = [blank]
+            levels = [_drawn_board(self.holds, size or _extent(self.holds))]
         self.photo = PhotoItem(levels, size)
         self.addItem(self.photo)
         self.setSceneRect(self.photo.boundingRect())
@@ -359,3 +356,17 @@ def _extent(holds: Sequence[WallHold]) -> tuple[int, int]:
     if not holds:
         return (1000, 1000)
     return (int(max(h.bbox[2] for h in holds)) + 50, int(max(h.bbox[3] for h in holds)) + 50)
+
+
+def _drawn_board(holds: Sequence[WallHold], size: tuple[int, int]) -> QImage:
+    """A face without a photo: a plain board with every hold drawn (outlines baked in, not items)."""
+    w, h = max(1, int(size[0])), max(1, int(size[1]))
+    board = QImage(w, h, QImage.Format.Format_RGB32)
+    board.fill(QColor("#d9bf94"))
+    drawn = overlay.render_styles(
+        holds, {x.num: styles.HoldStyle(outline=styles.Stroke("#5a4630ff", 2.0), fill="#8c7a62ff") for x in holds},
+        (w, h), scale=1.0)
+    p = QPainter(board)
+    p.drawImage(0, 0, drawn)
+    p.end()
+    return board

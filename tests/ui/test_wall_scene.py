@@ -176,3 +176,21 @@ def test_view_click_at_a_hold_emits_its_id(scene, qtbot, real_holds):
     assert abs(before.x() - after.x()) < 2 and abs(before.y() - after.y()) < 2
     view.fit()
     assert abs(view.scale_factor() - min(view.viewport().width() / 2263, view.viewport().height() / 3000)) < 0.01
+
+
+def test_a_face_without_photo_shows_a_board_with_every_hold_drawn(qtbot, real_holds):
+    s = WallScene()
+    s.set_wall(None, wall_holds(real_holds), size=(2263, 3000))
+    assert s.sceneRect().width() == 2263
+    img = _render(s)
+    board = QColor(img.pixel(2, 2))
+    drawn = [QColor(img.pixel(int(h.centroid[0] * 0.5), int(h.centroid[1] * 0.5))) for h in s.holds[:50]]
+    assert sum(c.rgb() != board.rgb() for c in drawn) >= 45
+    assert not any(i.isVisible() for i in s.items_by_num.values())  # baked, not 776 items
+
+
+def test_next_steps_messages_do_not_block(qtbot, real_data_dir, open_window):
+    w = open_window(real_data_dir)
+    w.import_from_stokt()  # returns at once (no nested event loop)
+    assert w.last_message.isVisible() and "Sync panel" in w.last_message.text()
+    w.last_message.close()
