@@ -9,7 +9,7 @@ thread; pixmaps are made on the UI thread).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from mastoc.domain import grades
@@ -115,8 +115,7 @@ def hold_stats(directory: Path, face_id: str, q: s.ClimbQuery | None) -> dict[in
 def grade_histogram(directory: Path, q: s.ClimbQuery, system: str) -> list[tuple[str, int]]:
     """How many matching climbs per grade label of `system`, easiest first, "?" last (if any)."""
     conn = store_for_thread(directory).conn
-    body, params = s._from_and_where(replace(q, limit=None, offset=0))
-    rows = conn.execute(f"SELECT c.grade_ircra, count(*) {body} GROUP BY c.grade_ircra", params).fetchall()
+    rows = s.grade_counts(conn, q).items()
     per_label: dict[str, int] = {}
     for ircra, n in rows:
         lbl = grades.label(system, ircra)
