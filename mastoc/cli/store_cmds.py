@@ -42,6 +42,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_climbs)
 
+    p = subparsers.add_parser(
+        "backup", help="write a consistent copy of the store to FILE (safe while the app or a sync runs)"
+    )
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(func=cmd_backup)
+
     stokt = subparsers.add_parser("stokt", help="Stokt: load backups, log in, import, push")
     stokt.set_defaults(func=lambda args: _group_help(stokt))
     sub = stokt.add_subparsers(title="stokt commands", metavar="COMMAND", parser_class=subparsers._parser_class)
@@ -105,6 +111,14 @@ def cmd_status(args: argparse.Namespace) -> int:
         photo = "photo ok" if f["photo"] else "no photo"
         print(f"face {f['id']} ({f['name']}, Stokt {f['stokt_id'] or '-'}): {f['holds']} holds, "
               f"{f['climbs']:,} climbs, {photo}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    store = open_store()
+    with store:
+        target = store.backup_to(args.file)
+    print(f"backup written to {target}")
     return 0
 
 

@@ -194,6 +194,30 @@ class Store:
         finally:
             self._depth = 0
 
+    def backup_to(self, target: str | Path) -> Path:
+        """A consistent copy of the store (SQLite's online backup API: safe while a sync writes).
+
+        Written to a temporary file beside `target` and renamed when complete and checked.
+        """
+        target = Path(target)
+        if target.exists():
+            raise StoreError(f"{target} already exists; choose a new file name")
+        tmp = target.with_name(f".{target.name}.partial")
+        dest = sqlite3.connect(tmp)
+        try:
+            self.conn.backup(dest, pages=1024)
+            ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
+            dest.close()
+            if ok != "ok":
+                raise StoreCorruptError(f"the backup failed its integrity check ({ok})")
+            os.replace(tmp, target)
+        except BaseException:
+            dest.close()
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            raise
+        return target
+
     # -- reading --------------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:

@@ -228,3 +228,9 @@ def hold_stats(conn: sqlite3.Connection, face_id: str, q: ClimbQuery | None = No
         "GROUP BY ch.hold_num"
     )
     return {r[0]: HoldStat(r[1], r[2], r[3]) for r in conn.execute(sql, params)}
+
+
+def grade_counts(conn: sqlite3.Connection, q: ClimbQuery) -> dict[float | None, int]:
+    """How many climbs matching `q` (ignoring paging) have each IRCRA value (None: ungraded)."""
+    body, params = _from_and_where(_rarest_first(conn, dataclasses.replace(q, limit=None, offset=0)))
+    return dict(conn.execute(f"SELECT c.grade_ircra, count(*) {body} GROUP BY c.grade_ircra", params).fetchall())

@@ -157,3 +157,60 @@ def test_image_with_wrong_length_is_refused(tmp_path: Path) -> None:
     with pytest.raises(images.ImageError, match="truncated"):
         images.write_image(tmp_path, data, expected_size=len(data) + 1)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_backup_while_another_connection_writes(loaded_template: Path, tmp_path: Path) -> None:
+    import shutil
+    import threading
+
+    d = tmp_path / "live"
+    shutil.copytree(loaded_template, d)
+    stop = threading.Event()
+
+    def writer() -> None:
+        with Store.open(d) as w:
+            i = 0
+            while not stop.is_set():
+                with w.transaction() as c:
+                    c.execute("UPDATE climbs SET personal_notes = ? WHERE rowid = ?", (f"n{i}", i % 1000 + 1))
+                i += 1
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        with Store.open(d) as store:
+            copy = store.backup_to(tmp_path / "copy.sqlite3")
+    finally:
+        stop.set()
+        t.join()
+    conn = sqlite3.connect(copy)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM climbs").fetchone()[0] == 1017
+    conn.close()
+    with pytest.raises(StoreError, match="already exists"), Store.open(d) as store:
+        store.backup_to(copy)
+
+
+def test_two_writers_queue_instead_of_failing(tmp_path: Path) -> None:
+    import threading
+
+    Store.open(tmp_path).close()
+    errors: list[BaseException] = []
+
+    def add(prefix: str) -> None:
+        try:
+            with Store.open(tmp_path) as s:
+                for i in range(50):
+                    with s.transaction() as c:
+                        c.execute("INSERT INTO gyms (id, display_name) VALUES (?, 'g')", (f"{prefix}{i}",))
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=add, args=(p,)) for p in "ab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with Store.open(tmp_path) as s:
+        assert s.counts()["gyms"] == 100
