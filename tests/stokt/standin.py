@@ -544,3 +544,46 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.close()
         except OSError:
             pass
+
+
+def synthetic_climbs(standin: StoktStandin, n: int) -> list[dict[str, Any]]:
+    """`n` synthetic climbs made from the real ones (new ids, names, dates ten minutes apart)."""
+    base = standin.climb_list()
+    out = []
+    for i in range(n):
+        c = copy.copy(base[i % len(base)])
+        c["id"] = str(uuid.UUID(int=i + 1))
+        c["name"] = f"Synthetic {i}"
+        c["dateCreated"] = stokt_date(standin.now - timedelta(minutes=10 * i))
+        out.append(c)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the stand-in in its own process (for benchmarks): prints `URL TOKEN`, serves until killed."""
+    import argparse
+    import sys
+
+    ap = argparse.ArgumentParser(description="loopback Stokt stand-in")
+    ap.add_argument("fixtures")
+    ap.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
+    ap.add_argument("--synthetic", type=int, default=0, help="replace the climbs by N synthetic ones")
+    ap.add_argument("--page-size", type=int, default=100)
+    args = ap.parse_args(argv)
+    s = StoktStandin(args.fixtures, page_size=args.page_size)
+    if args.synthetic:
+        s.set_climbs(synthetic_climbs(s, args.synthetic))
+    s.latency = args.latency
+    s.start()
+    print(s.url, s.token, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        s.stop()
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -160,3 +160,14 @@ def test_download_rejects_wrong_length(standin: StoktStandin):
     data = t.download("media/" + name)
     assert data == standin.media[name]
     assert not standin.requests_to("/media/")[-1]["auth"]
+
+
+def test_parallel_requests_from_several_threads(standin: StoktStandin):
+    from concurrent.futures import ThreadPoolExecutor
+
+    t = _transport(standin)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: t.get_json(f"api/gyms/{GYM_ID}/summary")["id"], range(40)))
+    assert results == [GYM_ID] * 40
+    assert t.requests_sent == 40
+    t.close()
