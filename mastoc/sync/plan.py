@@ -19,7 +19,6 @@ Applying the actions (`mastoc.sync.apply`) and re-planning gives only `unchanged
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,8 +40,8 @@ KINDS = ("new", "updated", "unchanged", "conflict", "restored", "deleted_upstrea
 
 
 def _digest(values: Iterable[Any]) -> str:
-    text = json.dumps(list(values), ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    # repr() of a tuple of str/int/float/None is deterministic across runs and machines (unlike hash())
+    return hashlib.sha1(repr(tuple(values)).encode("utf-8")).hexdigest()
 
 
 def content_hash(row: Mapping[str, Any]) -> str:
