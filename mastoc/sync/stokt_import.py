@@ -21,11 +21,13 @@ import re
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from mastoc.backends.errors import AuthError, BackendError, NotFoundError, ProtocolError
 from mastoc.backends.stokt import mapping
@@ -39,6 +41,7 @@ from mastoc.sync.structure import Structure, apply_structure, build_structure, u
 BACKEND = "stokt"
 DEFAULT_FULL_EVERY = timedelta(days=7)
 IMPORT_CACHE_KIB = 128 * 1024
+PARALLEL_PAGES = 3  # pages in flight during a full pass (the transport's rate limit still applies)
 ProgressCallback = Callable[[int, int | None, str], None]
 """(pages done, pages expected or None, message)."""
 
@@ -118,13 +121,46 @@ _RESUME_KEYS = ("resume_url", "resume_number", "resume_pass", "resume_mode", "re
 
 
 # -- page prefetching ------------------------------------------------------------------------------
+def _page_link(next_url: str | None, number: int) -> Callable[[int], str] | None:
+    """If Stokt's `next` link is page-numbered (`...&page=<number>`), a function giving the link of
+    any page with every other part of the server's own link kept; otherwise None."""
+    if not next_url:
+        return None
+    parts = urlsplit(next_url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if [v for k, v in query if k == "page"] != [str(number)]:
+        return None
+
+    def link(n: int) -> str:
+        q = [(k, str(n) if k == "page" else v) for k, v in query]
+        return urlunsplit(parts._replace(query=urlencode(q)))
+
+    return link
+
+
+def _same_link(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return a == b
+    pa, pb = urlsplit(a), urlsplit(b)
+    return pa.path == pb.path and sorted(parse_qsl(pa.query)) == sorted(parse_qsl(pb.query))
+
+
 class _Prefetcher:
-    """Follows `next` links in a background thread, a few pages ahead of the consumer."""
+    """Fetches climb pages in a background thread, a few pages ahead of the consumer, in order.
+
+    Sequential by default (following `next`). With `parallel > 1` and page-numbered links, the
+    pages announced by the first page's `count` are fetched a few at a time, each link built from
+    the server's own `next` link; every page's `next` is checked against the expected link, and on
+    any surprise (pages shifted, count changed, another link scheme) it falls back to following
+    `next` from the last page delivered. The transport's rate limit applies to all threads.
+    """
 
     _END = object()
 
-    def __init__(self, client: StoktClient, first_url: str, first_number: int, depth: int) -> None:
+    def __init__(self, client: StoktClient, first_url: str, first_number: int, depth: int,
+                 parallel: int = 1) -> None:
         self._client = client
+        self._parallel = max(1, parallel)
         self._q: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(first_url, first_number), daemon=True)
@@ -141,6 +177,17 @@ class _Prefetcher:
 
     def _run(self, url: str | None, number: int) -> None:
         try:
+            if url and self._parallel > 1 and not self._stop.is_set():
+                page = self._fetch(url, number)
+                if not self._put(page):
+                    return
+                url, number = page.next, number + 1
+                link = _page_link(page.next, number)
+                if link is not None and page.count and page.results:
+                    last = self._parallel_pages(link, number, -(-page.count // len(page.results)), page)
+                    if last is None:
+                        return
+                    url, number = last.next, last.number + 1
             while url and not self._stop.is_set():
                 page = self._fetch(url, number)
                 if not self._put(page):
@@ -149,6 +196,38 @@ class _Prefetcher:
             self._put(self._END)
         except BaseException as exc:  # handed to the consumer, re-raised there
             self._put(exc)
+
+    def _parallel_pages(self, link: Callable[[int], str], first: int, total: int,
+                        previous: ClimbPage) -> ClimbPage | None:
+        """Pages first..total, a few in flight; returns the last page delivered (None if stopped).
+
+        A page whose `count` differs from the first one's is not delivered: the list changed while
+        pages were in flight, so pages fetched out of order could have skipped climbs; the caller
+        then re-fetches from there by following `next` (as sequential paging would)."""
+        inflight: deque[tuple[int, Future[ClimbPage]]] = deque()
+        n = first
+        last: ClimbPage = previous
+        with ThreadPoolExecutor(max_workers=self._parallel, thread_name_prefix="stokt-pages") as ex:
+            try:
+                while True:
+                    while len(inflight) < self._parallel and n <= total and not self._stop.is_set():
+                        inflight.append((n, ex.submit(self._fetch, link(n), n)))
+                        n += 1
+                    if not inflight:
+                        break
+                    num, fut = inflight.popleft()
+                    page = fut.result()
+                    if page.count != previous.count:
+                        break
+                    if not self._put(page):
+                        return None
+                    last = page
+                    if page.next is None or not _same_link(page.next, link(num + 1)):
+                        break  # the end, or a surprise: follow `next` from here
+            finally:
+                for _num, fut in inflight:
+                    fut.cancel()
+        return last
 
     def _fetch(self, url: str, number: int) -> ClimbPage:
         for attempt in range(3):  # a 200 with truncated/invalid JSON is refetched twice, then fatal
@@ -211,7 +290,7 @@ def run_import(
     run_id = None if preview else _start_run(store, mode)
     pool = ThreadPoolExecutor(max_workers=max(2, workers), thread_name_prefix="stokt-import")
     prefetch = _Prefetcher(client, resume or client.climbs_url(gym, page_size=page_size_hint), start_number,
-                           depth=4 if mode == "full" else 2)
+                           depth=4 if mode == "full" else 2, parallel=PARALLEL_PAGES if mode == "full" else 1)
     # A bigger page cache for the bulk writes: with 100k climbs the indexes outgrow SQLite's default
     # 2 MB and every batch would re-read the B-tree pages it touches.
     old_cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
