@@ -151,11 +151,12 @@ def cmd_login(args: argparse.Namespace) -> int:
     base = base_url_from_env(args.base_url)
     with StoktClient(base) as client, backend_errors("login"):
         token = client.login(args.username, password)
-        home = None
+        from mastoc.backends.errors import BackendError
+
         try:
             me = client.me()
             home = (me.get("homeGym") or {}).get("id") if isinstance(me, dict) else None
-        except Exception:  # noqa: BLE001 - the profile is a nicety; the token is what matters
+        except BackendError:  # the profile is a nicety; the token is what matters
             home = None
     credentials.save(credentials.Credentials(BACKEND, token=token, base_url=base, username=args.username,
                                              extra={"home_gym": home} if home else {}))

@@ -14,7 +14,7 @@ numbers to Stokt hold ids and builds the §11 body (a plain, JSON-printable plan
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -288,6 +288,3 @@ def _already_pushed(store: Store, climb_id: str, item: PushItem) -> bool:
         return True
     return False
 
-
-def pushable_ids(plan: PushPlan) -> Iterable[str]:
-    return (i.climb_id for i in plan.items)
