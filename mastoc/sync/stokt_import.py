@@ -436,6 +436,7 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     # 3. deletions after a complete full pass
     if plan.mode == "full" and complete:
         known = applier.known_unseen(conn, face_ids.values(), pass_id if not plan.preview else "")
+        seen |= _still_mine(conn, client, gym, known, seen)
         deletions, warns = plan_deletions(known, seen, remote_total=plan.remote_count or 0)
         plan.warnings.extend(warns)
         plan.actions.extend(deletions)
@@ -496,6 +497,22 @@ class _Batch:
         if self._cm is not None:
             cm, self._cm = self._cm, None
             cm.__exit__(RuntimeError, RuntimeError("rollback"), None)
+
+
+def _still_mine(conn: Any, client: StoktClient, gym: str, known: list[Any], seen: set[str]) -> set[str]:
+    """Climbs we pushed that the gym's list did not return (it may hide private climbs) but that
+    Stokt still lists in `my-set-climbs`: they are not deleted."""
+    candidates = {k.stokt_id for k in known if k.stokt_id not in seen and not k.deleted_upstream}
+    if not candidates:
+        return set()
+    marks = ", ".join("?" * len(candidates))
+    pushed = {r[0] for r in conn.execute(
+        "SELECT remote_id FROM id_mappings WHERE entity_type = 'climb' AND backend = 'stokt' "
+        f"AND sync_direction = 'mastoc_to_stokt' AND remote_id IN ({marks})", sorted(candidates))}
+    if not pushed:
+        return set()
+    mine = {str(c.get("id")) for c in client.my_set_climbs(gym) if isinstance(c, dict)}
+    return pushed & mine
 
 
 def _count_preview_users(conn: Any, setters: list[Any], counted: set[str], totals: dict[str, int]) -> None:

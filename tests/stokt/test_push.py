@@ -109,3 +109,16 @@ def test_bad_input_is_refused_before_anything_changes(store: Store, client: Stok
     plan = plan_push(store)
     assert [s["id"] for s in plan.skipped] == [local.id] and plan.items == []
     assert standin.posted == []
+
+
+def test_pushed_climb_hidden_from_the_gym_list_is_not_flagged_deleted(store: Store, client: StoktClient,
+                                                                     standin: StoktStandin):
+    climb = _set(store)
+    plan = apply_push(store, client, plan_push(store))
+    stokt_id = plan.items[0].stokt_id
+    # the gym list hides it (e.g. a private climb), my-set-climbs still has it
+    hidden = standin.climbs.pop(stokt_id)
+    standin.hooks.append((r"my-set-climbs", lambda s: s.climbs.__setitem__(stokt_id, hidden)))
+    full = run_import(store, client, full=True)
+    assert full.counts()["deleted_upstream"] == 0
+    assert store.conn.execute("SELECT remote_deleted_at FROM climbs WHERE id = ?", (climb.id,)).fetchone()[0] is None
