@@ -58,13 +58,21 @@ def test_kill_9_during_import_many_times(standin: StoktStandin, data_dir: Path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "MASTOC_DATA_DIR": str(data_dir)}
     env.pop("MASTOC_STOKT_URL", None)
     cmd = [sys.executable, "-m", "mastoc", "stokt", "import", "--full"]
+    # how long an uninterrupted run takes here (the machine may be busy): kills land inside that span
+    probe = data_dir.parent / "probe"
+    probe.mkdir()
+    credentials.save(credentials.Credentials("stokt", token=standin.token, base_url=standin.url), probe)
+    start = time.monotonic()
+    subprocess.run(cmd, cwd=ROOT, env={**env, "MASTOC_DATA_DIR": str(probe)}, check=True, capture_output=True,
+                   timeout=60)
+    span = time.monotonic() - start
     rng = random.Random(1234)
     counts = []
     killed = 0
     deadline = time.monotonic() + 90
     while killed < KILLS and time.monotonic() < deadline:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        time.sleep(rng.uniform(0.1, 0.8))
+        time.sleep(rng.uniform(0.25, 0.95) * span)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             killed += 1
