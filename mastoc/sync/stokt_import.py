@@ -10,6 +10,11 @@ Incremental runs do not use the local clock: they walk the newest-first pages un
 brings nothing new or changed. A full reconciliation (`full=True`, the first run, or automatically
 when the last one is older than `full_every`) walks every page and then flags known climbs that
 Stokt no longer returns as deleted upstream (tombstones; local data attached to them is kept).
+
+`run_import(..., preview=True)` writes nothing and returns the plan (`as_dict()` is its JSON);
+`apply_plan(store, client, plan)` then writes exactly that plan (refusing with `StalePlanError` if
+the store changed in a way that changes it; applying it twice is a no-op) - the GUI's
+preview-then-apply. The CLI's import plans and applies page by page instead (resumable).
 """
 
 from __future__ import annotations
@@ -74,6 +79,8 @@ class ImportPlan:
     to_push: int = 0
     message: str | None = None
     write_seconds: float = 0.0  # time spent writing (inside transactions), for benchmarks
+    # What a preview saw, so that `apply_plan` can write exactly that (not part of the JSON).
+    snapshot: _Snapshot | None = field(default=None, repr=False)
 
     def counts(self) -> dict[str, int]:
         out = counts(self.actions)
@@ -101,6 +108,19 @@ class ImportPlan:
             "pages": self.pages, "pages_total": self.pages_total, "remote_count": self.remote_count,
             "problems": self.problems, "warnings": self.warnings, "message": self.message,
         }
+
+
+@dataclass(slots=True)
+class _Snapshot:
+    structure: Structure
+    pages: list[tuple[list[RemoteClimb], list[Any], list[str]]] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    complete: bool = False
+    resolve: str | None = None
+
+
+class StalePlanError(Exception):
+    """The store changed since the preview in a way that changes the plan: preview again."""
 
 
 # -- cursors ---------------------------------------------------------------------------------------
@@ -360,6 +380,8 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
             sres = apply_structure(c, st, now=now)
         plan.write_seconds += time.perf_counter() - t0
     plan.structure = sres.counts
+    if plan.preview:
+        plan.snapshot = _Snapshot(structure=st, resolve=resolve)
     face_ids = sres.face_ids
     face_holds: dict[str, set[int]] = {}
     for h in st.holds:
@@ -388,6 +410,8 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
             seen.update(r.stokt_id for r in remotes)
             seen.update(extra_seen)
             if plan.preview:
+                assert plan.snapshot is not None
+                plan.snapshot.pages.append((remotes, setters, extra_seen))
                 ucounts, user_map = upsert_setters(conn, setters, now=now, dry_run=True)
                 locals_ = applier.load_locals(conn, [r.stokt_id for r in remotes])
                 actions = plan_climbs(_remap_setters(remotes, user_map), locals_, resolve)
@@ -433,6 +457,9 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     for k in users:
         users[k] += user_counts[k]
 
+    if plan.snapshot is not None:
+        plan.snapshot.seen = set(seen)
+        plan.snapshot.complete = complete
     # 3. deletions after a complete full pass
     if plan.mode == "full" and complete:
         known = applier.known_unseen(conn, face_ids.values(), pass_id if not plan.preview else "")
@@ -570,6 +597,78 @@ def _remap_setters(remotes: list[RemoteClimb], user_map: dict[str, str]) -> list
             r = RemoteClimb(r.stokt_id, row)
         out.append(r)
     return out
+
+
+# -- applying a previewed plan exactly ------------------------------------------------------------
+_SAME = ("kind", "local_id", "stokt_id", "fields", "values")
+
+
+def apply_plan(store: Store, client: StoktClient, plan: ImportPlan) -> ImportPlan:
+    """Write exactly what the preview `plan` showed, in one transaction, and return the report.
+
+    Every action is re-planned against the store as it is now: it must be the same action, or
+    `unchanged` (already applied: applying a plan twice is a no-op). Anything else (a local edit
+    or another import since the preview) raises `StalePlanError` and writes nothing."""
+    snap = plan.snapshot
+    if snap is None or not plan.preview:
+        raise ValueError("apply_plan needs the plan of a preview (run_import(..., preview=True))")
+    now = rows.now_ts()
+    pass_id = uuid.uuid4().hex
+    done = ImportPlan(gym_stokt_id=plan.gym_stokt_id, gym_name=plan.gym_name, mode=plan.mode, preview=False,
+                      problems=list(plan.problems), warnings=list(plan.warnings), pages=plan.pages,
+                      pages_total=plan.pages_total, remote_count=plan.remote_count)
+    previewed = {(a.stokt_id, a.kind): a for a in plan.actions}
+    run_id = _start_run(store, plan.mode)
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stokt-apply")
+    try:
+        jobs = _start_photos(store, client, snap.structure, pool, done)
+        t0 = time.perf_counter()
+        with store.transaction() as c:
+            sres = apply_structure(c, snap.structure, now=now)
+            done.structure = sres.counts
+            for remotes, setters, extra_seen in snap.pages:
+                _ucounts, user_map = upsert_setters(c, setters, now=now)
+                actions = plan_climbs(_remap_setters(remotes, user_map), applier.load_locals(
+                    c, [r.stokt_id for r in remotes]), snap.resolve)
+                _check_same(actions, previewed)
+                applier.apply_climb_actions(c, actions, now=now, pass_id=pass_id)
+                applier.mark_seen(c, extra_seen, pass_id, now)
+                done.actions.extend(actions)
+            deletions: list[ClimbAction] = []
+            if plan.mode == "full" and snap.complete:
+                known = applier.known_unseen(c, sres.face_ids.values(), pass_id)
+                deletions, _warns = plan_deletions(known, snap.seen, remote_total=plan.remote_count or 0)
+                _check_same(deletions, previewed)
+                applier.apply_climb_actions(c, deletions, now=now, pass_id=pass_id)
+                done.actions.extend(deletions)
+            cursors: dict[str, str | None] = dict.fromkeys(_RESUME_KEYS)
+            cursors["gym"] = plan.gym_stokt_id
+            if plan.mode == "full" and snap.complete:
+                cursors["full_done_at"] = now
+                cursors["full_gym"] = plan.gym_stokt_id
+            _set_cursors(c, cursors)
+        done.write_seconds = time.perf_counter() - t0
+        _finish_photos(store, jobs, done, sres.face_ids)
+        done.to_push = _count_to_push(store, sres.face_ids.values())
+    except BaseException as exc:
+        done.status = "failed"
+        done.message = str(exc) if isinstance(exc, BackendError | StalePlanError) else type(exc).__name__
+        _finish_run(store, run_id, done)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    _finish_run(store, run_id, done)
+    return done
+
+
+def _check_same(actions: list[ClimbAction], previewed: dict[tuple[str, str], ClimbAction]) -> None:
+    for a in actions:
+        if a.kind == "unchanged":
+            continue
+        p = previewed.get((a.stokt_id, a.kind))
+        if p is None or any(getattr(p, k) != getattr(a, k) for k in _SAME):
+            raise StalePlanError(f"climb {a.stokt_id} ({a.name!r}) would now be {a.kind.replace('_', ' ')}, "
+                                 "which the preview did not show; preview again")
 
 
 # -- photos ----------------------------------------------------------------------------------------

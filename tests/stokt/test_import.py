@@ -341,3 +341,35 @@ def test_automatic_full_when_the_last_one_is_old(store: Store, client: StoktClie
     run_import(store, client)
     assert run_import(store, client).mode == "incremental"
     assert run_import(store, client, full_every=timedelta(seconds=0)).mode == "full"
+
+
+def test_preview_plan_is_applied_exactly_and_twice_is_a_noop(store: Store, client: StoktClient, tmp_path: Path):
+    from mastoc.sync.stokt_import import apply_plan
+
+    direct = Store.open(tmp_path / "direct")
+    run_import(direct, client)
+    preview = run_import(store, client, preview=True)
+    assert store.counts()["climbs"] == 0
+    done = apply_plan(store, client, preview)
+    assert done.status == "ok" and done.counts()["new"] == 1017
+    assert all_tables(store) == all_tables(direct)
+    again = apply_plan(store, client, preview)
+    assert again.changed == 0 and all_tables(store) == all_tables(direct)
+    # and the next import is incremental, with nothing to do
+    assert run_import(store, client).changed == 0
+
+
+def test_stale_preview_plan_is_refused(store: Store, client: StoktClient, standin: StoktStandin):
+    from mastoc.sync.stokt_import import StalePlanError, apply_plan
+
+    run_import(store, client)
+    target = copy.deepcopy(standin.climb_list()[2])
+    standin.edit_climb(target["id"], name="Upstream rename")
+    preview = run_import(store, client, preview=True)
+    assert [a.stokt_id for a in preview.actions if a.kind == "updated"] == [target["id"]]
+    with store.transaction() as c:  # a local edit after the preview
+        c.execute("UPDATE climbs SET name = 'Local rename' WHERE stokt_id = ?", (target["id"],))
+    before = climbs_dump(store)
+    with pytest.raises(StalePlanError):
+        apply_plan(store, client, preview)
+    assert climbs_dump(store) == before
