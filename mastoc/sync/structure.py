@@ -33,9 +33,11 @@ class Structure:
 
 
 def build_structure(summary: dict[str, Any], walls_json: list[Any],
-                    setups: dict[str, dict[str, Any] | Exception]) -> Structure:
+                    setups: dict[str, dict[str, Any] | Exception], *, check_geometry: bool = False) -> Structure:
     """Map the summary, walls array and face setups (face stokt id -> setup JSON, or the error that
-    prevented fetching it) into a `Structure`. A face whose setup failed is reported and left out."""
+    prevented fetching it) into a `Structure`. A face whose setup failed is reported and left out.
+    The per-hold geometry check (warnings only; outlines are repaired when drawn) is skipped unless
+    asked for: it would cost a sixth of an import."""
     gd = mapping.map_gym_summary(summary)
     st = Structure(gym=gd.gym)
     walls = {w.id: w for w in gd.walls}
@@ -52,7 +54,8 @@ def build_structure(summary: dict[str, Any], walls_json: list[Any],
             st.problems.append(f"face {ref.stokt_id} ({ref.wall_name}): setup not available ({setup}); face skipped")
             continue
         try:
-            fd = mapping.map_face_setup(setup, gd.gym.id, id_for_stokt("wall", ref.wall_stokt_id), ref)
+            fd = mapping.map_face_setup(setup, gd.gym.id, id_for_stokt("wall", ref.wall_stokt_id), ref,
+                                        check_geometry=check_geometry)
         except mapping.MappingError as exc:
             st.problems.append(f"face {ref.stokt_id}: {exc}; face skipped")
             continue

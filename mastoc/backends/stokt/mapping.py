@@ -162,11 +162,15 @@ def map_face_setup(
     gym_id: str,
     wall_id: str | None,
     ref: FaceRef | None = None,
+    *,
+    check_geometry: bool = True,
 ) -> FaceData:
     """`GET api/faces/{id}/setup` → the face and all its holds.
 
     A hold without an id or outline is a `MappingError` for the whole setup (a face with a hole in
-    it is worse than no update); odd but usable geometry is listed in `problems`.
+    it is worse than no update); odd but usable geometry is listed in `problems` (unless
+    `check_geometry=False`: the Stokt import skips that pass to stay fast; outlines are repaired
+    when drawn either way).
     """
     try:
         face_stokt = str(data["id"])
@@ -196,7 +200,9 @@ def map_face_setup(
     seen: set[int] = set()
     for index, h in enumerate(raw_holds):
         holds.append(_map_hold(h, index, face.id, seen))
-    problems = [f"hold {num}: {p}" for num, ps in _geometry_problems(holds).items() for p in ps]
+    problems = (
+        [f"hold {num}: {p}" for num, ps in _geometry_problems(holds).items() for p in ps] if check_geometry else []
+    )
     return FaceData(face, holds, problems)
 
 
