@@ -245,6 +245,25 @@ def apply_push(store: Store, client: StoktClient, plan: PushPlan,
     """Push the plan's climbs (reconciling interrupted pushes first). Stops at the first network or
     auth failure (raised after recording); per-climb refusals (400/404) are recorded and skipped."""
     plan.preview = False
+    with store.transaction() as c:
+        run_id = c.execute("INSERT INTO sync_runs (backend, direction, started_at, status, counts) "
+                           "VALUES (?, 'push', ?, 'running', '{}')", (BACKEND, rows.now_ts())).lastrowid
+    status, message = "failed", None
+    try:
+        _push_all(store, client, plan, progress, cancelled)
+        status = "ok" if not any(i.status == "failed" for i in plan.items) else "partial"
+    except BackendError as exc:
+        message = str(exc)
+        raise
+    finally:
+        with store.transaction() as c:
+            c.execute("UPDATE sync_runs SET finished_at = ?, status = ?, counts = ?, message = ? WHERE id = ?",
+                      (rows.now_ts(), status, json.dumps(plan.counts()), message, run_id))
+    return plan
+
+
+def _push_all(store: Store, client: StoktClient, plan: PushPlan,
+              progress: Callable[[int, int, str], None] | None, cancelled: Callable[[], bool] | None) -> None:
     reconcile_pending(store, client, plan)
     done_ids = {r["id"] for r in plan.reconciled}
     total = len(plan.items)
@@ -278,7 +297,6 @@ def apply_push(store: Store, client: StoktClient, plan: PushPlan,
         created.setdefault("faceId", item.face_stokt_id)
         item.stokt_id = _record_pushed(store, item.climb_id, item.face_id, created, intent_id)
         item.status = "pushed"
-    return plan
 
 
 def _already_pushed(store: Store, climb_id: str, item: PushItem) -> bool:

@@ -53,6 +53,7 @@ def test_push_posts_the_documented_body_and_records_the_mapping(store: Store, cl
     m = store.conn.execute("SELECT mastoc_id, sync_direction FROM id_mappings WHERE remote_id = ?", (stokt_id,)).fetchall()
     assert [tuple(r) for r in m] == [(climb.id, "mastoc_to_stokt")]
     assert store.conn.execute("SELECT status FROM push_intents").fetchall()[0][0] == "done"
+    assert store.conn.execute("SELECT direction, status FROM sync_runs ORDER BY id DESC").fetchone()[:] == ("push", "ok")
     # push again: nothing; import again: the same local climb, nothing changed
     assert plan_push(store).items == []
     again = run_import(store, client)
