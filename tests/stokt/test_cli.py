@@ -141,3 +141,18 @@ def test_push_of_climb_on_unmapped_face(logged_in: StoktStandin, capsys, monkeyp
     code, _, err = run(capsys, monkeypatch, "stokt", "push", climb.id)
     assert code == EXIT_ERROR and "not on Stokt" in err and err.count("\n") == 1
     assert logged_in.posted == []
+
+
+def test_rate_limit_wait_is_shown(logged_in: StoktStandin, capsys, monkeypatch):
+    logged_in.inject("status", r"/summary", times=1, status=429, headers={"Retry-After": "1"})
+    code, _out, err = run(capsys, monkeypatch, "stokt", "import", "--json")
+    assert code == 0 and "rate limited (429); retrying in 1 s" in err
+
+
+def test_network_failure_exit_code(logged_in: StoktStandin, capsys, monkeypatch):
+    logged_in.inject("status", r"/summary", times=None, status=503)
+    monkeypatch.setattr("mastoc.backends.http.Transport._backoff", lambda self, attempt: 0.0)
+    code, _out, err = run(capsys, monkeypatch, "stokt", "import")
+    from mastoc.cli.errors import EXIT_NETWORK
+
+    assert code == EXIT_NETWORK and "503" in err and err.count("\n") == 1
