@@ -30,7 +30,15 @@ OPENAPI_TAGS = [
 
 def create_app(settings: Settings, *, run_migrations: bool = True, engine=None) -> FastAPI:  # type: ignore[no-untyped-def]
     from mastoc.server.routes import (
-        auth, changes, climbs, imports, lists, media, service, users, walls,
+        auth,
+        changes,
+        climbs,
+        imports,
+        lists,
+        media,
+        service,
+        users,
+        walls,
     )
 
     engine = engine or db.make_engine(settings.database_url)

@@ -85,11 +85,10 @@ def gate(request: Request, session: Session = Depends(get_session),
         key_ok = True
     token = _bearer(request)
     user = _user_from_token(session, settings, token) if token else None
-    if not key_ok:
-        if user is None:
-            if token:
-                raise _unauthorized(MSG_BAD_TOKEN)
-            raise HTTPException(401, MSG_KEY_MISSING)
+    if not key_ok and user is None:
+        if token:
+            raise _unauthorized(MSG_BAD_TOKEN)
+        raise HTTPException(401, MSG_KEY_MISSING)
     return Caller(user=user, key_ok=key_ok)
 
 

@@ -8,7 +8,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from mastoc.server.models import (
-    Climb, ClimbList, ClimbPersonal, Face, Hold, HoldAnnotation, Image, ListItem, User,
+    Climb,
+    ClimbList,
+    ClimbPersonal,
+    Face,
+    Hold,
+    HoldAnnotation,
+    Image,
+    ListItem,
+    User,
 )
 from mastoc.server.timeutil import iso
 

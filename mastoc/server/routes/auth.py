@@ -20,8 +20,14 @@ from mastoc.server.config import Settings
 from mastoc.server.deps import MSG_INACTIVE, get_session, get_settings
 from mastoc.server.models import LoginFailure, User
 from mastoc.server.schemas import (
-    LoginResponse, MessageResponse, RefreshRequest, RegisterRequest, RegisterResponse,
-    ResetPasswordConfirm, ResetPasswordRequest, Token,
+    LoginResponse,
+    MessageResponse,
+    RefreshRequest,
+    RegisterRequest,
+    RegisterResponse,
+    ResetPasswordConfirm,
+    ResetPasswordRequest,
+    Token,
 )
 from mastoc.server.timeutil import as_utc, utcnow
 

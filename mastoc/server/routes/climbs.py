@@ -21,7 +21,13 @@ from mastoc.server.deps import Caller, admin_required, gate, get_session, user_r
 from mastoc.server.idempotency import record_id
 from mastoc.server.models import Climb, ClimbPersonal, Face, ListItem, User
 from mastoc.server.schemas import (
-    BulkDateUpdate, BulkResult, ClimbCreate, ClimbResponse, ClimbsListResponse, ClimbUpdate, DateUpdateRequest,
+    BulkDateUpdate,
+    BulkResult,
+    ClimbCreate,
+    ClimbResponse,
+    ClimbsListResponse,
+    ClimbUpdate,
+    DateUpdateRequest,
 )
 from mastoc.server.timeutil import iso, parse_iso, utcnow
 

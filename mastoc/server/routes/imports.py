@@ -21,8 +21,17 @@ from mastoc.server.models import Climb, Face, Gym, Hold, User
 from mastoc.server.routes.climbs import _public
 from mastoc.server.routes.walls import face_out
 from mastoc.server.schemas import (
-    BatchImportClimbs, BatchImportHolds, BatchImportResult, BatchImportUsers, ImportClimb, ImportFace, ImportGym,
-    ImportHold, ImportResult, ImportUser, SyncStats,
+    BatchImportClimbs,
+    BatchImportHolds,
+    BatchImportResult,
+    BatchImportUsers,
+    ImportClimb,
+    ImportFace,
+    ImportGym,
+    ImportHold,
+    ImportResult,
+    ImportUser,
+    SyncStats,
 )
 from mastoc.server.timeutil import as_utc, parse_iso, utcnow
 

@@ -15,7 +15,14 @@ from mastoc.server.deps import Caller, gate, get_session, user_required
 from mastoc.server.idempotency import record_id
 from mastoc.server.models import Climb, ClimbList, ListItem
 from mastoc.server.schemas import (
-    ListCreate, ListItemCreate, ListItemOut, ListItemsResponse, ListItemUpdate, ListOut, ListsResponse, ListUpdate,
+    ListCreate,
+    ListItemCreate,
+    ListItemOut,
+    ListItemsResponse,
+    ListItemUpdate,
+    ListOut,
+    ListsResponse,
+    ListUpdate,
 )
 from mastoc.server.timeutil import utcnow
 

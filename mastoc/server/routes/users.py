@@ -14,7 +14,12 @@ from mastoc.server.deps import Caller, admin_required, bearer_user, gate, get_se
 from mastoc.server.models import User
 from mastoc.server.routes.media import UPLOAD_BODY, read_upload
 from mastoc.server.schemas import (
-    ChangePassword, MessageResponse, UpdateProfile, UserProfile, UserPublicProfile, UsersListResponse,
+    ChangePassword,
+    MessageResponse,
+    UpdateProfile,
+    UserProfile,
+    UserPublicProfile,
+    UsersListResponse,
 )
 from mastoc.server.timeutil import utcnow
 

@@ -11,7 +11,7 @@ import json
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -22,8 +22,19 @@ from mastoc.server.deps import Caller, gate, get_session, user_required
 from mastoc.server.idempotency import record_id
 from mastoc.server.models import Climb, Face, Gym, Hold, HoldAnnotation
 from mastoc.server.schemas import (
-    AnnotationInput, BatchAnnotationsRequest, BatchAnnotationsResponse, FaceCreate, FaceSetup, FaceSummary,
-    FaceUpdate, HoldAnnotations, HoldCreate, HoldResponse, HoldsListResponse, HoldUpdate, UserAnnotation,
+    AnnotationInput,
+    BatchAnnotationsRequest,
+    BatchAnnotationsResponse,
+    FaceCreate,
+    FaceSetup,
+    FaceSummary,
+    FaceUpdate,
+    HoldAnnotations,
+    HoldCreate,
+    HoldResponse,
+    HoldsListResponse,
+    HoldUpdate,
+    UserAnnotation,
 )
 from mastoc.server.timeutil import utcnow
 
