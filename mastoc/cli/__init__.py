@@ -18,6 +18,7 @@ from mastoc.cli.errors import EXIT_ERROR, EXIT_USAGE, CliError
 
 _COMMAND_MODULES = (
     "mastoc.cli.store_cmds",
+    "mastoc.cli.server_cmds",
 )
 
 

@@ -65,6 +65,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True, engine=None) 
 
     @app.exception_handler(DataError)
     async def _data(_request: Request, _exc: DataError) -> JSONResponse:
+        log.warning("data error: %s", _exc)
         return JSONResponse({"detail": "Invalid value for the database"}, status_code=422)
 
     @app.exception_handler(OperationalError)
@@ -74,6 +75,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True, engine=None) 
 
     @app.exception_handler(StatementError)
     async def _statement(_request: Request, _exc: StatementError) -> JSONResponse:
+        log.warning("statement error: %s", _exc)
         return JSONResponse({"detail": "Invalid value"}, status_code=422)
 
     @app.exception_handler(RequestValidationError)

@@ -187,7 +187,7 @@ class ChangeLog(SQLModel, table=True):
     __table_args__ = (Index("ix_change_log_owner_seq", "owner_id", "seq"),)
     seq: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
     entity: str = Field(max_length=30)
-    entity_id: str = Field(max_length=64)
+    entity_id: str = Field(max_length=100)
     op: str = Field(max_length=10)  # "upsert" | "delete"
     owner_id: str | None = Field(default=None, max_length=36)
     at: datetime = Field(default_factory=utcnow)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 from sqlalchemy import func, select
@@ -39,7 +39,7 @@ from mastoc.server.schemas import (
 from mastoc.server.timeutil import utcnow
 
 router = APIRouter(tags=["faces"])
-HoldId = Path(ge=1, le=MASTOC_HOLD_ID_MAX)
+HoldId = Annotated[int, Path(ge=1, le=MASTOC_HOLD_ID_MAX)]
 FACE_404 = {404: {"description": "Face not found"}}
 HOLD_404 = {404: {"description": "Hold not found"}}
 
@@ -211,7 +211,7 @@ def list_holds(face_id: uuid.UUID, caller: Caller = Depends(gate), session: Sess
 
 
 @router.get("/api/holds/by-stokt-id/{stokt_id}", response_model=HoldResponse, responses=HOLD_404, tags=["holds"])
-def hold_by_stokt_id(stokt_id: int = HoldId, caller: Caller = Depends(gate),
+def hold_by_stokt_id(stokt_id: HoldId, caller: Caller = Depends(gate),
                      session: Session = Depends(get_session)) -> dict[str, Any]:
     h = session.execute(select(Hold).where(Hold.stokt_id == stokt_id)).scalars().first()
     if h is None:
@@ -220,7 +220,7 @@ def hold_by_stokt_id(stokt_id: int = HoldId, caller: Caller = Depends(gate),
 
 
 @router.get("/api/holds/{hold_id}", response_model=HoldResponse, responses=HOLD_404, tags=["holds"])
-def get_hold(hold_id: int = HoldId, caller: Caller = Depends(gate), session: Session = Depends(get_session)) -> dict[str, Any]:
+def get_hold(hold_id: HoldId, caller: Caller = Depends(gate), session: Session = Depends(get_session)) -> dict[str, Any]:
     return views.hold(_hold(session, hold_id))
 
 
@@ -269,7 +269,7 @@ def _check_hold_owner(session: Session, caller: Caller, h: Hold) -> None:
 
 @router.patch("/api/holds/{hold_id}", response_model=HoldResponse, tags=["holds"],
               responses={**HOLD_404, 403: {"description": "not yours"}})
-def update_hold(body: HoldUpdate, hold_id: int = HoldId, caller: Caller = Depends(user_required),
+def update_hold(body: HoldUpdate, hold_id: HoldId, caller: Caller = Depends(user_required),
                 session: Session = Depends(get_session)) -> dict[str, Any]:
     h = _hold(session, hold_id)
     _check_hold_owner(session, caller, h)
@@ -299,7 +299,7 @@ def _delete_hold(session: Session, h: Hold) -> None:
 
 @router.delete("/api/holds/{hold_id}", status_code=204, tags=["holds"],
                responses={**HOLD_404, 403: {"description": "not yours"}})
-def delete_hold(hold_id: int = HoldId, caller: Caller = Depends(user_required),
+def delete_hold(hold_id: HoldId, caller: Caller = Depends(user_required),
                 session: Session = Depends(get_session)) -> Response:
     h = _hold(session, hold_id)
     _check_hold_owner(session, caller, h)
@@ -325,7 +325,7 @@ def _annotations(session: Session, hold_ids: list[int], caller: Caller) -> dict[
 
 
 @router.get("/api/holds/{hold_id}/annotations", response_model=HoldAnnotations, responses=HOLD_404, tags=["annotations"])
-def get_annotations(hold_id: int = HoldId, caller: Caller = Depends(gate),
+def get_annotations(hold_id: HoldId, caller: Caller = Depends(gate),
                     session: Session = Depends(get_session)) -> dict[str, Any]:
     _hold(session, hold_id)
     return _annotations(session, [hold_id], caller)[hold_id]
@@ -339,7 +339,7 @@ def _record_consensus(session: Session, hold_id: int) -> None:
 
 @router.put("/api/holds/{hold_id}/annotations", response_model=UserAnnotation, tags=["annotations"],
             responses={**HOLD_404, 401: {"description": "a user is required"}})
-def put_annotation(body: AnnotationInput, hold_id: int = HoldId, caller: Caller = Depends(user_required),
+def put_annotation(body: AnnotationInput, hold_id: HoldId, caller: Caller = Depends(user_required),
                    session: Session = Depends(get_session)) -> dict[str, Any]:
     """Create or update the caller's annotation. On update an absent or null field is kept, an empty
     string clears it. Values must be one of the documented enumerations."""
@@ -369,7 +369,7 @@ def put_annotation(body: AnnotationInput, hold_id: int = HoldId, caller: Caller 
 
 @router.delete("/api/holds/{hold_id}/annotations", status_code=204, tags=["annotations"],
                responses={404: {"description": "Hold or annotation not found"}})
-def delete_annotation(hold_id: int = HoldId, caller: Caller = Depends(user_required),
+def delete_annotation(hold_id: HoldId, caller: Caller = Depends(user_required),
                       session: Session = Depends(get_session)) -> Response:
     _hold(session, hold_id)
     ann = session.execute(select(HoldAnnotation).where(HoldAnnotation.hold_id == hold_id,

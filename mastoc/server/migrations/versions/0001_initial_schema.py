@@ -27,7 +27,7 @@ def upgrade() -> None:
     op.create_table('change_log',
     sa.Column('seq', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('entity', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
-    sa.Column('entity_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('entity_id', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('op', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('owner_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
     sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
