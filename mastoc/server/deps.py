@@ -63,6 +63,7 @@ def _user_from_token(session: Session, settings: Settings, token: str) -> User |
     if claims is None:
         return None
     user = session.get(User, claims["sub"])
+    session.commit()  # end the read transaction now (on SQLite it holds the write lock)
     if user is None:
         return None
     if not user.is_active:

@@ -18,8 +18,17 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from mastoc.server.timeutil import utcnow
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
 _DUMMY_HASH = _hasher.hash("not-a-real-password-but-same-cost")
+
+
+def use_cheap_hashing_for_tests() -> None:
+    """Tests only: the cheapest argon2 parameters (existing hashes still verify)."""
+    global _hasher, _DUMMY_HASH
+    from argon2.profiles import CHEAPEST
+
+    _hasher = PasswordHasher.from_parameters(CHEAPEST)
+    _DUMMY_HASH = _hasher.hash("not-a-real-password-but-same-cost")
 ALGORITHM = "HS256"
 
 

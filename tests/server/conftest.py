@@ -22,7 +22,7 @@ warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarni
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from mastoc.server import db  # noqa: E402
+from mastoc.server import db, security  # noqa: E402
 from mastoc.server.app import create_app  # noqa: E402
 from mastoc.server.config import Settings  # noqa: E402
 
@@ -30,6 +30,7 @@ SECRET = "test-secret-key-0123456789abcdef"
 APP_KEY = "test-app-key-42"
 BACKENDS = ["sqlite", "postgres"]
 _counter = itertools.count()
+security.use_cheap_hashing_for_tests()
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +42,11 @@ def pg_server() -> Iterator[Any]:
     # not under pytest's 0700 temp root: when run as root, pgserver runs PostgreSQL as another user
     pgdir = Path(tempfile.mkdtemp(prefix="mastoc-test-pg-"))
     srv = pgserver.get_server(pgdir, cleanup_mode="stop")
+    # a throw-away test cluster: durability off makes CREATE DATABASE and commits fast
+    srv.psql("ALTER SYSTEM SET fsync = off;")
+    srv.psql("ALTER SYSTEM SET synchronous_commit = off;")
+    srv.psql("ALTER SYSTEM SET full_page_writes = off;")
+    srv.psql("SELECT pg_reload_conf();")
     yield srv
     srv.cleanup()
     shutil.rmtree(pgdir, ignore_errors=True)
