@@ -53,16 +53,20 @@ def _reencode(data: bytes, max_pixels: int) -> tuple[bytes, str, str, int, int]:
             im.load()
     except ImageRejected:
         raise
-    except (UnidentifiedImageError, PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
-        raise ImageRejected(f"not an accepted image ({exc.__class__.__name__})", 415) from exc
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as exc:
+        raise ImageRejected("image too large (pixel limit)", 413) from exc
+    except UnidentifiedImageError as exc:
+        raise ImageRejected("not an accepted image", 415) from exc
     except (OSError, ValueError, SyntaxError, EOFError) as exc:  # truncated or corrupt content
         raise ImageRejected("corrupt image", 400) from exc
     has_alpha = im.mode in ("RGBA", "LA") or (im.mode == "P" and "transparency" in im.info)
     out = io.BytesIO()
+    clean = im.convert("RGBA" if has_alpha else "RGB")
+    clean.info.clear()  # no comments, EXIF, ICC or other metadata survive
     if has_alpha:
-        im.convert("RGBA").save(out, format="PNG", optimize=False)
+        clean.save(out, format="PNG", optimize=False)
         return out.getvalue(), "image/png", "png", width, height
-    im.convert("RGB").save(out, format="JPEG", quality=90)
+    clean.save(out, format="JPEG", quality=90)
     return out.getvalue(), "image/jpeg", "jpg", width, height
 
 

@@ -45,27 +45,36 @@ class BodyLimitMiddleware:
                     await _reply(send, 413, "Request body too large")
                     return
         received = 0
-        started = False
+        exceeded = False
+        replaced = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    exceeded = True
                     raise BodyTooLarge()
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
+        async def guarded_send(message: Message) -> None:
+            # The app may turn our exception into its own error (FastAPI answers 400 for a body it
+            # could not read): whatever it answers after the limit was hit becomes a 413.
+            nonlocal replaced
+            if replaced:
+                return
+            if exceeded and message["type"] == "http.response.start":
+                replaced = True
+                await _reply(send, 413, "Request body too large")
+                return
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, guarded_send)
         except BodyTooLarge:
-            if not started:
+            if not replaced:
+                replaced = True
                 await _reply(send, 413, "Request body too large")
 
 
