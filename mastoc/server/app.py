@@ -65,8 +65,9 @@ def create_app(settings: Settings, *, run_migrations: bool = True, engine=None) 
 
     @app.exception_handler(DataError)
     async def _data(_request: Request, _exc: DataError) -> JSONResponse:
-        log.warning("data error: %s", _exc)
-        return JSONResponse({"detail": "Invalid value for the database"}, status_code=422)
+        log.warning("data error: %s", _exc.__class__.__name__)
+        return JSONResponse({"detail": [{"type": "value_error", "loc": ["body"], "msg": "invalid value for the database",
+                                         "input": None}]}, status_code=422)
 
     @app.exception_handler(OperationalError)
     async def _operational(_request: Request, exc: OperationalError) -> JSONResponse:
@@ -75,8 +76,9 @@ def create_app(settings: Settings, *, run_migrations: bool = True, engine=None) 
 
     @app.exception_handler(StatementError)
     async def _statement(_request: Request, _exc: StatementError) -> JSONResponse:
-        log.warning("statement error: %s", _exc)
-        return JSONResponse({"detail": "Invalid value"}, status_code=422)
+        log.warning("statement error: %s", _exc.__class__.__name__)
+        return JSONResponse({"detail": [{"type": "value_error", "loc": ["body"], "msg": "invalid value",
+                                         "input": None}]}, status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:

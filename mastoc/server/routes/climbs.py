@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from mastoc.server import changes, grades, views
 from mastoc.server.deps import Caller, admin_required, gate, get_session, user_required
+from mastoc.server.errors import invalid
 from mastoc.server.idempotency import record_id
 from mastoc.server.models import Climb, ClimbPersonal, Face, ListItem, User
 from mastoc.server.schemas import (
@@ -57,7 +58,7 @@ def _date(value: str | None, name: str):  # type: ignore[no-untyped-def]
     try:
         return parse_iso(value)
     except ValueError:
-        raise HTTPException(422, f"{name}: invalid date-time") from None
+        raise invalid("query", name, "invalid date-time", value) from None
 
 
 def _like(text: str) -> str:
@@ -101,7 +102,7 @@ def list_climbs(
     try:
         labels, lo, hi = grades.bounds(grade_min, grade_max)
     except grades.GradeError as exc:
-        raise HTTPException(422, str(exc)) from None
+        raise invalid("query", "grade_min", str(exc), [grade_min, grade_max]) from None
     if labels is not None:
         conds.append(Climb.grade_font.in_(labels))
     if lo is not None:
@@ -172,7 +173,7 @@ def update_climb(climb_id: uuid.UUID, body: ClimbUpdate, caller: Caller = Depend
     sent = body.model_fields_set
     for required in ("name", "holds_list"):
         if required in sent and getattr(body, required) is None:
-            raise HTTPException(422, f"{required} may not be null")
+            raise invalid("body", required, "may not be null")
     shared = [f for f in SHARED_FIELDS if f in sent]
     personal = [f for f in PERSONAL_FIELDS if f in sent]
     if shared and not _may_edit(caller, climb):

@@ -19,6 +19,7 @@ from sqlmodel import Session
 from mastoc.domain.ids import MASTOC_HOLD_ID_MAX, MASTOC_HOLD_ID_MIN
 from mastoc.server import changes, images, views
 from mastoc.server.deps import Caller, gate, get_session, user_required
+from mastoc.server.errors import invalid
 from mastoc.server.idempotency import record_id
 from mastoc.server.models import Climb, Face, Gym, Hold, HoldAnnotation
 from mastoc.server.schemas import (
@@ -122,7 +123,7 @@ def _apply_picture(session: Session, face: Face, sha: str | None) -> None:
         return
     img = images.find(session, sha)
     if img is None:
-        raise HTTPException(422, "picture_sha256: unknown image (upload it first)")
+        raise invalid("body", "picture_sha256", "unknown image (upload it first)", sha)
     face.picture_sha256 = img.sha256
     face.picture_width, face.picture_height = img.width, img.height
     if face.source == "mastoc":
@@ -277,7 +278,7 @@ def update_hold(body: HoldUpdate, hold_id: HoldId, caller: Caller = Depends(user
         if f in body.model_fields_set:
             value = getattr(body, f)
             if f == "polygon_str" and value is None:
-                raise HTTPException(422, "polygon_str may not be null")
+                raise invalid("body", "polygon_str", "may not be null")
             setattr(h, f, value)
     h.updated_at = utcnow()
     session.add(h)
