@@ -65,3 +65,20 @@ def test_default_database_is_a_sqlite_file_in_the_data_dir(tmp_path, monkeypatch
     assert s.database_url == f"sqlite:///{tmp_path / 'server.db'}" and s.api_key == "legacy"
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@host:5432/railway")
     assert Settings.from_env(data_dir=tmp_path).database_url == "postgresql+psycopg://u:p@host:5432/railway"
+
+
+def test_migrations_match_the_models(db_url):
+    """The tables built by the migrations are exactly what models.py declares (no drift)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import mastoc.server.models  # noqa: F401
+
+    engine = db.make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
+        assert diff == []
+    finally:
+        engine.dispose()
