@@ -108,6 +108,8 @@ def login(request: Request, username: Annotated[str, Form(max_length=255)],
     if not ok or user is None:
         for key, _limit in keys:
             session.add(LoginFailure(key=key))
+        stale = utcnow() - timedelta(seconds=settings.login_window_seconds)
+        session.execute(delete(LoginFailure).where(LoginFailure.key.in_([k for k, _ in keys]), LoginFailure.at < stale))
         session.commit()
         raise HTTPException(401, MSG_BAD_LOGIN, headers={"WWW-Authenticate": "Bearer"})
     if not user.is_active:
