@@ -127,3 +127,24 @@ def test_all_digit_uuids_survive(api, seeded):
                  headers=h)
     assert r.status_code == 201
     assert api.get(f"/api/climbs/{cid}", headers=h).json()["id"] == cid
+
+
+def test_private_mastoc_climbs_are_visible_to_their_creator_only(api, seeded):
+    a, b = api.user("alice"), api.user("bob")
+    cid = api.post("/api/climbs", json={"face_id": seeded["face_id"], "name": "secret", "holds_list": "S829001",
+                                        "is_private": True}, headers=a).json()["id"]
+    assert api.get(f"/api/climbs/{cid}", headers=a).status_code == 200
+    assert api.get(f"/api/climbs/{cid}", headers=b).status_code == 404
+    assert "secret" not in _names(api, b) and "secret" in _names(api, a)
+    assert api.get("/api/climbs", headers=b).json()["count"] == 3
+    lst = api.post("/api/lists", json={"name": "b"}, headers=b).json()["id"]
+    assert api.post(f"/api/lists/{lst}/items", json={"climb_id": cid}, headers=b).status_code == 404
+    feed_b = api.get("/api/changes", params={"limit": 5000}, headers=b).json()["changes"]
+    assert all(c["id"] != cid for c in feed_b)
+    # made public: everybody sees it (and its change); private again: others get a tombstone
+    api.patch(f"/api/climbs/{cid}", json={"is_private": False}, headers=a)
+    assert api.get(f"/api/climbs/{cid}", headers=b).status_code == 200
+    api.patch(f"/api/climbs/{cid}", json={"is_private": True}, headers=a)
+    feed_b = [c for c in api.get("/api/changes", params={"limit": 5000}, headers=b).json()["changes"] if c["id"] == cid]
+    assert [c["op"] for c in feed_b] == ["upsert", "delete"]
+    assert api.get(f"/api/climbs/{cid}", headers=b).status_code == 404

@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, delete, func, or_, select, true
 from sqlmodel import Session
 
 from mastoc.server import changes, grades, views
@@ -39,6 +39,19 @@ PERSONAL_FIELDS = ("personal_notes", "personal_rating", "is_project")
 NOT_FOUND = {404: {"description": "Climb not found"}}
 
 
+def visible(caller: Caller) -> Any:
+    """Climbs the caller may read: all but other users' private mastoc climbs (admins read all).
+    Private climbs imported from Stokt stay listed, as on the old server."""
+    if caller.is_admin:
+        return true()
+    return or_(Climb.is_private.is_(False), Climb.created_by_id.is_(None), Climb.created_by_id == (caller.user_id or ""))
+
+
+def feed_owner(climb: Climb) -> str | None:
+    """Who may see this climb's changes: its creator only while it is a private mastoc climb."""
+    return climb.created_by_id if climb.is_private and climb.created_by_id else None
+
+
 def _query(caller: Caller):  # type: ignore[no-untyped-def]
     q = select(Climb, User.full_name, ClimbPersonal).outerjoin(User, User.id == Climb.setter_id)
     uid = caller.user_id or ""
@@ -46,7 +59,7 @@ def _query(caller: Caller):  # type: ignore[no-untyped-def]
 
 
 def _one(session: Session, caller: Caller, *where: Any) -> dict[str, Any]:
-    row = session.execute(_query(caller).where(*where)).first()
+    row = session.execute(_query(caller).where(visible(caller), *where)).first()
     if row is None:
         raise HTTPException(404, MSG_NOT_FOUND)
     return views.climb(row[0], row[1], row[2])
@@ -82,7 +95,7 @@ def list_climbs(
     caller: Caller = Depends(gate),
     session: Session = Depends(get_session),
 ) -> Response:
-    conds: list[Any] = []
+    conds: list[Any] = [visible(caller)]
     if face_id:
         conds.append(Climb.face_id == str(face_id))
     if setter_id:
@@ -149,9 +162,16 @@ def create_climb(body: ClimbCreate, request: Request, caller: Caller = Depends(u
     session.add(climb)
     session.flush()
     out = _one(session, caller, Climb.id == cid)
-    changes.record(session, "climb", cid, "upsert", _public(out))
+    changes.record(session, "climb", cid, "upsert", _public(out), owner_id=feed_owner(climb))
     session.commit()
     return out
+
+
+def _readable(session: Session, caller: Caller, climb_id: str) -> Climb:
+    climb = session.get(Climb, climb_id)
+    if climb is None or not (caller.is_admin or feed_owner(climb) in (None, caller.user_id)):
+        raise HTTPException(404, MSG_NOT_FOUND)
+    return climb
 
 
 def _public(out: dict[str, Any]) -> dict[str, Any]:
@@ -167,9 +187,8 @@ def _may_edit(caller: Caller, climb: Climb) -> bool:
               responses={**NOT_FOUND, 403: {"description": "not yours"}})
 def update_climb(climb_id: uuid.UUID, body: ClimbUpdate, caller: Caller = Depends(user_required),
                  session: Session = Depends(get_session)) -> dict[str, Any]:
-    climb = session.get(Climb, str(climb_id))
-    if climb is None:
-        raise HTTPException(404, MSG_NOT_FOUND)
+    climb = _readable(session, caller, str(climb_id))
+    was_owner = feed_owner(climb)
     sent = body.model_fields_set
     for required in ("name", "holds_list"):
         if required in sent and getattr(body, required) is None:
@@ -200,7 +219,10 @@ def update_climb(climb_id: uuid.UUID, body: ClimbUpdate, caller: Caller = Depend
     session.flush()
     out = _one(session, caller, Climb.id == climb.id)
     if shared:
-        changes.record(session, "climb", climb.id, "upsert", _public(out))
+        now_owner = feed_owner(climb)
+        if was_owner is None and now_owner is not None:  # became private: others forget it
+            changes.record(session, "climb", climb.id, "delete", {"stokt_id": climb.stokt_id, "face_id": climb.face_id})
+        changes.record(session, "climb", climb.id, "upsert", _public(out), owner_id=now_owner)
     session.commit()
     return out
 
@@ -219,16 +241,16 @@ def delete_climb_rows(session: Session, climb: Climb) -> None:
         changes.record(session, "climb_personal", f"{p.climb_id}:{p.user_id}", "delete", None, owner_id=p.user_id)
     session.execute(delete(ClimbPersonal).where(ClimbPersonal.climb_id == climb.id))
     session.flush()
+    owner = feed_owner(climb)
     session.delete(climb)
-    changes.record(session, "climb", climb.id, "delete", {"stokt_id": climb.stokt_id, "face_id": climb.face_id})
+    changes.record(session, "climb", climb.id, "delete", {"stokt_id": climb.stokt_id, "face_id": climb.face_id},
+                   owner_id=owner)
 
 
 @router.delete("/{climb_id}", status_code=204, responses={**NOT_FOUND, 403: {"description": "not yours"}})
 def remove_climb(climb_id: uuid.UUID, caller: Caller = Depends(user_required),
                  session: Session = Depends(get_session)) -> Response:
-    climb = session.get(Climb, str(climb_id))
-    if climb is None:
-        raise HTTPException(404, MSG_NOT_FOUND)
+    climb = _readable(session, caller, str(climb_id))
     if not _may_edit(caller, climb):
         raise HTTPException(403, "Vous ne pouvez supprimer que vos propres climbs")
     delete_climb_rows(session, climb)
@@ -240,9 +262,7 @@ def remove_climb(climb_id: uuid.UUID, caller: Caller = Depends(user_required),
 def set_stokt_id(climb_id: uuid.UUID, stokt_id: uuid.UUID, caller: Caller = Depends(user_required),
                  session: Session = Depends(get_session)) -> dict[str, str]:
     """Record the Stokt id of a climb pushed to Stokt (its creator or an admin)."""
-    climb = session.get(Climb, str(climb_id))
-    if climb is None:
-        raise HTTPException(404, MSG_NOT_FOUND)
+    climb = _readable(session, caller, str(climb_id))
     if not _may_edit(caller, climb):
         raise HTTPException(403, "Vous ne pouvez modifier que vos propres climbs")
     other = session.execute(select(Climb.id).where(Climb.stokt_id == str(stokt_id), Climb.id != climb.id)).first()
@@ -252,7 +272,8 @@ def set_stokt_id(climb_id: uuid.UUID, stokt_id: uuid.UUID, caller: Caller = Depe
     climb.updated_at = utcnow()
     session.add(climb)
     session.flush()
-    changes.record(session, "climb", climb.id, "upsert", _public(_one(session, caller, Climb.id == climb.id)))
+    changes.record(session, "climb", climb.id, "upsert", _public(_one(session, caller, Climb.id == climb.id)),
+                   owner_id=feed_owner(climb))
     session.commit()
     return {"message": "stokt_id updated", "stokt_id": str(stokt_id)}
 
@@ -275,7 +296,8 @@ def bulk_dates(body: BulkDateUpdate, caller: Caller = Depends(admin_required),
         climb.created_at = when
         session.add(climb)
         session.flush()
-        changes.record(session, "climb", climb.id, "upsert", _public(_one(session, caller, Climb.id == climb.id)))
+        changes.record(session, "climb", climb.id, "upsert", _public(_one(session, caller, Climb.id == climb.id)),
+                       owner_id=feed_owner(climb))
         updated += 1
     session.commit()
     return {"updated": updated, "errors": errors, "total": len(body.updates)}
@@ -294,6 +316,7 @@ def set_date(climb_id: uuid.UUID, body: DateUpdateRequest, caller: Caller = Depe
     climb.created_at = when
     session.add(climb)
     session.flush()
-    changes.record(session, "climb", climb.id, "upsert", _public(_one(session, caller, Climb.id == climb.id)))
+    changes.record(session, "climb", climb.id, "upsert", _public(_one(session, caller, Climb.id == climb.id)),
+                   owner_id=feed_owner(climb))
     session.commit()
     return {"message": "date updated", "created_at": iso(when)}

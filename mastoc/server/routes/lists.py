@@ -14,6 +14,7 @@ from mastoc.server import changes, views
 from mastoc.server.deps import Caller, gate, get_session, user_required
 from mastoc.server.idempotency import record_id
 from mastoc.server.models import Climb, ClimbList, ListItem
+from mastoc.server.routes.climbs import feed_owner
 from mastoc.server.schemas import (
     ListCreate,
     ListItemCreate,
@@ -157,7 +158,8 @@ def add_item(list_id: uuid.UUID, body: ListItemCreate, request: Request, caller:
         if existing.list_id != cl.id:
             raise HTTPException(409, "This id is already used")
         return views.list_item(existing)
-    if session.get(Climb, str(body.climb_id)) is None:
+    climb = session.get(Climb, str(body.climb_id))
+    if climb is None or feed_owner(climb) not in (None, caller.user_id):
         raise HTTPException(404, "Climb not found")
     position = body.position
     if position is None:
