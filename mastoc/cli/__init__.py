@@ -14,7 +14,8 @@ import sys
 from collections.abc import Sequence
 
 from mastoc import __version__
-from mastoc.cli.errors import EXIT_ERROR, EXIT_USAGE, CliError
+from mastoc.cli.errors import EXIT_USAGE, CliError
+from mastoc.errors import UserFacingError
 
 _COMMAND_MODULES = (
     "mastoc.cli.store_cmds",
@@ -37,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="data directory (default: $MASTOC_DATA_DIR or the platform's user data directory)",
     )
+    # the desktop app's options (`mastoc` without a subcommand starts the app; see cli/app_cmds.py)
+    parser.add_argument("--screenshot", metavar="FILE.png", default=None,
+                        help="render the app window to FILE.png once the wall is painted, then exit")
+    parser.add_argument("--climb", metavar="ID", default=None, help="open the app on this climb (mastoc or Stokt id)")
+    parser.add_argument("--size", metavar="WxH", default=None, help="window size, e.g. 1280x800")
     parser.set_defaults(func=None)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     for name in _COMMAND_MODULES:
@@ -57,6 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"mastoc: {exc}", file=sys.stderr)
         return exc.code
+    except UserFacingError as exc:
+        print(f"mastoc: {exc}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("mastoc: interrupted", file=sys.stderr)
         return 130

@@ -46,7 +46,7 @@ def parse(text: str) -> tuple[HoldRef, ...]:
 
     The empty string gives an empty tuple. A token repeated with the same role is an error.
     """
-    stripped = text.strip() if text else ""
+    stripped = _SPLIT.sub(" ", text).strip() if text else ""  # lenient: stray separators at the ends
     if not stripped:
         return ()
     refs: list[HoldRef] = []

@@ -1,0 +1,1 @@
+"""Backends: HTTP clients for Stokt and the mastoc server, and their pure JSON<->domain mappings."""

@@ -1,0 +1,1 @@
+"""The Stokt backend: client, and the pure mapping of Stokt JSON to domain values."""

@@ -1,0 +1,91 @@
+"""Bulk writes keyed by Stokt id: compare incoming rows with stored ones, then insert and update in
+a few `executemany` calls inside the caller's transaction (no per-row commits).
+
+A row whose `stokt_id` is already bound to a local id keeps that local id (a climb set in mastoc and
+pushed to Stokt keeps its mastoc id when it comes back from Stokt); the returned `id_map` tells the
+caller how to re-point children (climbs → faces, holds → faces, …).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+_CHUNK = 500
+
+
+@dataclass(slots=True)
+class UpsertResult:
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    id_map: dict[str, str] = field(default_factory=dict)  # incoming id -> stored id (only when they differ)
+
+    @property
+    def changed(self) -> list[str]:
+        return self.new + self.updated
+
+
+def existing_by_stokt_id(
+    conn: sqlite3.Connection, table: str, columns: Sequence[str], stokt_ids: Sequence[object]
+) -> dict[object, tuple]:
+    """Stored rows of `table` (as tuples in `columns` order) keyed by their stokt_id."""
+    out: dict[object, tuple] = {}
+    sel = ", ".join(columns)
+    ids = list(stokt_ids)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT {sel} FROM {table} WHERE stokt_id IN ({marks})", chunk):
+            out[row[columns.index("stokt_id")]] = tuple(row)
+    return out
+
+
+def upsert_by_stokt_id(
+    conn: sqlite3.Connection,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple],
+    dry_run: bool = False,
+) -> UpsertResult:
+    """Insert new rows, update changed ones, leave equal ones alone. `columns` starts with "id" and
+    contains "stokt_id"; only these columns are written, so local-only columns are preserved."""
+    columns = list(columns)
+    if columns[0] != "id" or "stokt_id" not in columns:
+        raise ValueError("columns must start with 'id' and include 'stokt_id'")
+    sk = columns.index("stokt_id")
+    result = UpsertResult()
+    stored = existing_by_stokt_id(conn, table, columns, [r[sk] for r in rows])
+    inserts: list[tuple] = []
+    updates: list[tuple] = []
+    for row in rows:
+        old = stored.get(row[sk])
+        if old is None:
+            inserts.append(row)
+            result.new.append(row[0])
+            continue
+        if old[0] != row[0]:
+            result.id_map[row[0]] = old[0]
+            row = (old[0], *row[1:])
+        if tuple(old) == tuple(row):
+            result.unchanged.append(row[0])
+        else:
+            updates.append((*row[1:], row[0]))
+            result.updated.append(row[0])
+    if not dry_run:
+        if inserts:
+            conn.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", inserts
+            )
+        if updates:
+            sets = ", ".join(f"{c} = ?" for c in columns[1:])
+            conn.executemany(f"UPDATE {table} SET {sets} WHERE id = ?", updates)
+    return result
+
+
+def remap(rows: Sequence[tuple], index: int, id_map: dict[str, str]) -> list[tuple]:
+    """Rows with column `index` re-pointed through `id_map` (for children of remapped parents)."""
+    if not id_map:
+        return list(rows)
+    return [(*r[:index], id_map.get(r[index], r[index]), *r[index + 1:]) for r in rows]

@@ -1,0 +1,236 @@
+"""Climb search: the one query the UI and the CLI share.
+
+A `ClimbQuery` holds every filter (grade range as IRCRA bounds, setter, text, feet rule, benchmark
+flag, holds that must be present — optionally in a role — and holds that must be absent), a sort
+and a page. Hold filters run on the indexed `climb_holds` table: the required holds' climb sets are
+intersected first (a few hundred rows each), and the climbs table is only probed for that
+intersection, so "grade range + these 3 holds" stays in milliseconds on 100k climbs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from dataclasses import dataclass, field
+
+from mastoc.domain.models import Role
+
+SORTS = ("newest", "grade", "name", "popularity")
+
+# Each order matches an index of schema v2 (so a page of 200 is an index walk, not a sort of 100k
+# rows); the reverse order is the exact mirror, so the same index is walked backwards. Ungraded
+# climbs (NULL) sort after the hardest ones.
+_ORDER = {
+    "newest": ("c.created_at DESC, c.id ASC", "c.created_at ASC, c.id DESC"),
+    "grade": ("ifnull(c.grade_ircra, 1e9) ASC, c.name COLLATE NOCASE ASC, c.id ASC",
+              "ifnull(c.grade_ircra, 1e9) DESC, c.name COLLATE NOCASE DESC, c.id DESC"),
+    "name": ("c.name COLLATE NOCASE ASC, c.id ASC", "c.name COLLATE NOCASE DESC, c.id DESC"),
+    "popularity": ("c.climbed_by DESC, c.total_likes DESC, c.id ASC",
+                   "c.climbed_by ASC, c.total_likes ASC, c.id DESC"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HoldFilter:
+    """A hold that must be in the climb; with `role`, it must be there in that role."""
+
+    hold: int
+    role: Role | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClimbQuery:
+    face_id: str | None = None
+    grade_min: float | None = None  # IRCRA, inclusive
+    grade_max: float | None = None  # IRCRA, exclusive (the upper edge of the top band)
+    setter: str | None = None  # a user id, or a case-insensitive part of the setter's name
+    text: str | None = None  # case-insensitive part of the climb's name
+    feet_rule: str | None = None
+    benchmark_only: bool = False
+    holds_all: tuple[HoldFilter, ...] = ()
+    holds_none: tuple[int, ...] = ()
+    sort: str = "newest"
+    reverse: bool = False
+    limit: int | None = 200
+    offset: int = 0
+    include_ungraded: bool = field(default=True)  # only used when no grade bound is set
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise ValueError(f"unknown sort {self.sort!r}; choose one of {', '.join(SORTS)}")
+
+
+@dataclass(frozen=True, slots=True)
+class ClimbRow:
+    """The light row a climb list shows (no ORM object, no geometry)."""
+
+    id: str
+    stokt_id: str | None
+    face_id: str
+    name: str
+    grade_font: str | None
+    grade_ircra: float | None
+    setter_id: str | None
+    setter_name: str | None
+    feet_rule: str | None
+    is_benchmark: bool
+    is_private: bool
+    climbed_by: int
+    total_likes: int
+    created_at: str | None
+    holds_list: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class HoldStat:
+    count: int
+    min_ircra: float | None
+    max_ircra: float | None
+
+
+_ROW_SQL = (
+    "c.id, c.stokt_id, c.face_id, c.name, c.grade_font, c.grade_ircra, c.setter_id, u.full_name, "
+    "c.feet_rule, c.is_benchmark, c.is_private, c.climbed_by, c.total_likes, c.created_at, c.holds_list, c.source"
+)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _from_and_where(q: ClimbQuery, with_setter: bool = False) -> tuple[str, list[object]]:
+    """The FROM … WHERE … part (without ORDER/LIMIT) and its parameters."""
+    params: list[object] = []
+    source = "climbs c"
+    where: list[str] = []
+    if q.holds_all or q.holds_none:
+        # Hold filters are resolved inside the index table first: the first required hold (callers
+        # put the rarest first) drives through the primary-key prefix hold_num; every other
+        # required or excluded hold is a primary-key probe (hold_num, climb_id). Only the few
+        # surviving climb ids are then looked up in `climbs`.
+        inner: list[str] = []
+        if q.holds_all:
+            first, *others = q.holds_all
+            inner.append("d.hold_num = ?")
+            params.append(first.hold)
+            if first.role is not None:
+                inner.append("d.role = ?")
+                params.append(Role(first.role).value)
+            driver = "climb_holds d"
+        else:
+            others, driver = [], ""
+        for f in others:
+            role_sql = " AND x.role = ?" if f.role is not None else ""
+            inner.append(f"EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = d.climb_id{role_sql})")
+            params.append(f.hold)
+            if f.role is not None:
+                params.append(Role(f.role).value)
+        if q.holds_all:
+            for hold in q.holds_none:
+                inner.append("NOT EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = d.climb_id)")
+                params.append(hold)
+            source = (f"(SELECT DISTINCT d.climb_id FROM {driver} WHERE {' AND '.join(inner)}) AS hs "
+                      "JOIN climbs c ON c.id = hs.climb_id")
+        else:
+            for hold in q.holds_none:
+                where.append("NOT EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = c.id)")
+                params.append(hold)
+    if q.face_id is not None:
+        where.append("c.face_id = ?")
+        params.append(q.face_id)
+    if q.grade_min is not None:
+        where.append("c.grade_ircra >= ?")
+        params.append(q.grade_min)
+    if q.grade_max is not None:
+        where.append("c.grade_ircra < ?")
+        params.append(q.grade_max)
+    if q.grade_min is None and q.grade_max is None and not q.include_ungraded:
+        where.append("c.grade_ircra IS NOT NULL")
+    if q.setter:
+        where.append(
+            "(c.setter_id = ? OR c.setter_id IN (SELECT id FROM users WHERE full_name LIKE ? ESCAPE '\\'))"
+        )
+        params.extend((q.setter, f"%{_escape_like(q.setter)}%"))
+    if q.text:
+        where.append("c.name LIKE ? ESCAPE '\\'")
+        params.append(f"%{_escape_like(q.text)}%")
+    if q.feet_rule:
+        where.append("c.feet_rule = ?")
+        params.append(q.feet_rule)
+    if q.benchmark_only:
+        where.append("c.is_benchmark = 1")
+    sql = f"FROM {source}"
+    if with_setter:
+        sql += " LEFT JOIN users u ON u.id = c.setter_id"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return sql, params
+
+
+def _rarest_first(conn: sqlite3.Connection, q: ClimbQuery) -> ClimbQuery:
+    """`q` with its required holds ordered by how few climbs use them (the rarest drives the query)."""
+    if len(q.holds_all) < 2:
+        return q
+    counts = {
+        f: conn.execute("SELECT count(*) FROM climb_holds WHERE hold_num = ?", (f.hold,)).fetchone()[0]
+        for f in q.holds_all
+    }
+    return dataclasses.replace(q, holds_all=tuple(sorted(q.holds_all, key=lambda f: (counts[f], f.hold))))
+
+
+def search(conn: sqlite3.Connection, q: ClimbQuery) -> list[ClimbRow]:
+    """One page of climbs matching `q`, in its sort order."""
+    body, params = _from_and_where(_rarest_first(conn, q), with_setter=True)
+    order = _ORDER[q.sort][1 if q.reverse else 0]
+    sql = f"SELECT {_ROW_SQL} {body} ORDER BY {order}"
+    if q.limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params = [*params, q.limit, q.offset]
+    return [
+        ClimbRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]), bool(r[10]), r[11], r[12],
+                 r[13], r[14], r[15])
+        for r in conn.execute(sql, params)
+    ]
+
+
+def search_ids(conn: sqlite3.Connection, q: ClimbQuery) -> list[str]:
+    """The ids of every climb matching `q` (ignores paging), in sort order."""
+    body, params = _from_and_where(_rarest_first(conn, q))
+    order = _ORDER[q.sort][1 if q.reverse else 0]
+    return [r[0] for r in conn.execute(f"SELECT c.id {body} ORDER BY {order}", params)]
+
+
+def count(conn: sqlite3.Connection, q: ClimbQuery) -> int:
+    """How many climbs match `q` (ignores paging)."""
+    body, params = _from_and_where(_rarest_first(conn, q))
+    return int(conn.execute(f"SELECT count(*) {body}", params).fetchone()[0])
+
+
+def hold_stats(conn: sqlite3.Connection, face_id: str, q: ClimbQuery | None = None) -> dict[int, HoldStat]:
+    """Per hold of the face: how many climbs use it, and the lowest and highest IRCRA grade among them.
+
+    With `q`, only climbs matching `q` count (for heatmaps restricted to the current filter).
+    """
+    if q is None:
+        # Whole face: one pass over the index table (grades are copied there), restricted to the
+        # face's holds — a climb only references holds of its own face.
+        sql = (
+            "SELECT ch.hold_num, count(DISTINCT ch.climb_id), min(ch.grade_ircra), max(ch.grade_ircra) "
+            "FROM climb_holds ch WHERE ch.hold_num IN (SELECT num FROM holds WHERE face_id = ?) "
+            "GROUP BY ch.hold_num"
+        )
+        return {r[0]: HoldStat(r[1], r[2], r[3]) for r in conn.execute(sql, (face_id,))}
+    body, params = _from_and_where(dataclasses.replace(q, face_id=face_id, limit=None, offset=0))
+    sql = (
+        "SELECT ch.hold_num, count(DISTINCT ch.climb_id), min(ch.grade_ircra), max(ch.grade_ircra) "
+        f"FROM (SELECT c.id AS cid {body}) AS f JOIN climb_holds ch ON ch.climb_id = f.cid "
+        "GROUP BY ch.hold_num"
+    )
+    return {r[0]: HoldStat(r[1], r[2], r[3]) for r in conn.execute(sql, params)}
+
+
+def grade_counts(conn: sqlite3.Connection, q: ClimbQuery) -> dict[float | None, int]:
+    """How many climbs matching `q` (ignoring paging) have each IRCRA value (None: ungraded)."""
+    body, params = _from_and_where(_rarest_first(conn, dataclasses.replace(q, limit=None, offset=0)))
+    return dict(conn.execute(f"SELECT c.grade_ircra, count(*) {body} GROUP BY c.grade_ircra", params).fetchall())

@@ -1,0 +1,1 @@
+"""Desktop UI (PySide6 only here)."""

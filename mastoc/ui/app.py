@@ -1,0 +1,102 @@
+"""Start the desktop app: QApplication, the store (demo wall on first start), the main window.
+
+Also the `--screenshot` mode: show a climb, render the window to a PNG once the wall is painted, exit.
+Heavy modules are imported inside `run` so `mastoc --help` stays fast (P10).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mastoc.cli.errors import EXIT_ERROR, EXIT_NOT_FOUND
+
+SCREENSHOT_TIMEOUT_MS = 60_000
+
+
+def run(
+    data_dir: str | Path | None = None,
+    screenshot: str | Path | None = None,
+    climb: str | None = None,
+    size: tuple[int, int] | None = None,
+    argv: list[str] | None = None,
+) -> int:
+    import os
+
+    headless = sys.platform.startswith("linux") and not (
+        os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+    if headless:
+        if screenshot is None:
+            print("mastoc: no display (DISPLAY and WAYLAND_DISPLAY are unset): start it in a desktop session, "
+                  "or use --screenshot FILE.png", file=sys.stderr)
+            return EXIT_ERROR
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
+
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("mastoc")
+    app.setOrganizationName("mastoc")
+
+    from mastoc.store.db import Store, StoreError
+    from mastoc.ui import first_start
+    from mastoc.ui.main_window import MainWindow
+
+    try:
+        store = Store.open(data_dir, check=True)
+    except StoreError as exc:
+        print(f"mastoc: {exc}", file=sys.stderr)
+        if screenshot is None:
+            QMessageBox.critical(None, "mastoc", str(exc))
+        return EXIT_ERROR
+    try:
+        first_start.ensure_demo(store)
+    except Exception as exc:  # operation boundary: the app still opens, with a message
+        print(f"mastoc: could not load the demo wall: {exc}", file=sys.stderr)
+
+    if climb is not None and store.climb(climb) is None:
+        print(f"mastoc: no climb {climb}", file=sys.stderr)
+        store.close()
+        return EXIT_NOT_FOUND
+
+    window = MainWindow(store)
+    if climb is not None:
+        window._pending_climb = climb
+    result = {"code": 0}
+
+    if screenshot is not None:
+        out = Path(screenshot)
+        window.resize(*(size or (1280, 800)))
+        window.save_preferences = lambda: None  # a screenshot must not change the user's preferences
+
+        def shoot() -> None:
+            window.view.fit()
+            window.view.viewport().repaint()
+            image = window.grab()
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if not image.save(str(out), "PNG"):
+                print(f"mastoc: could not write {out}", file=sys.stderr)
+                result["code"] = EXIT_ERROR
+            window.close()
+            app.quit()
+
+        def timeout() -> None:
+            print("mastoc: the wall did not load in time", file=sys.stderr)
+            result["code"] = EXIT_ERROR
+            app.quit()
+
+        window.ready.connect(lambda: QTimer.singleShot(50, shoot))
+        QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, timeout)
+    elif size is not None:
+        window.resize(*size)
+
+    window.start()  # submits the face load to a worker right away; it decodes while the window shows
+    window.show()
+    code = app.exec()
+    window.tasks.wait(10_000)
+    store.close()
+    return result["code"] or int(code)

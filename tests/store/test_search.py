@@ -1,0 +1,158 @@
+"""The shared climb search on the real data, checked against a plain Python filter of the same rows."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+
+import pytest
+
+from mastoc.domain import grades, holdslist
+from mastoc.domain.models import Role
+from mastoc.store import search
+from mastoc.store.db import Store
+from mastoc.store.search import ClimbQuery, HoldFilter
+
+
+def _plain(conn: sqlite3.Connection) -> list[dict]:
+    sql = ("SELECT c.*, u.full_name AS setter_name FROM climbs c LEFT JOIN users u ON u.id = c.setter_id")
+    out = []
+    for r in conn.execute(sql):
+        d = dict(r)
+        d["refs"] = holdslist.parse(d["holds_list"])
+        out.append(d)
+    return out
+
+
+def _python_filter(rows: list[dict], q: ClimbQuery) -> set[str]:
+    keep = set()
+    for r in rows:
+        if q.face_id and r["face_id"] != q.face_id:
+            continue
+        g = r["grade_ircra"]
+        if q.grade_min is not None and (g is None or g < q.grade_min):
+            continue
+        if q.grade_max is not None and (g is None or g >= q.grade_max):
+            continue
+        if q.setter and not (r["setter_id"] == q.setter or q.setter.lower() in (r["setter_name"] or "").lower()):
+            continue
+        if q.text and q.text.lower() not in r["name"].lower():
+            continue
+        if q.feet_rule and r["feet_rule"] != q.feet_rule:
+            continue
+        if q.benchmark_only and not r["is_benchmark"]:
+            continue
+        ok = True
+        for f in q.holds_all:
+            if not any(ref.hold == f.hold and (f.role is None or ref.role == f.role) for ref in r["refs"]):
+                ok = False
+        if any(ref.hold in q.holds_none for ref in r["refs"]):
+            ok = False
+        if ok:
+            keep.add(r["id"])
+    return keep
+
+
+@pytest.fixture()
+def rows(loaded_store: Store) -> list[dict]:
+    return _plain(loaded_store.conn)
+
+
+def _check(store: Store, rows: list[dict], q: ClimbQuery) -> set[str]:
+    expected = _python_filter(rows, q)
+    got = search.search_ids(store.conn, q)
+    assert len(got) == len(set(got))
+    assert set(got) == expected
+    assert search.count(store.conn, q) == len(expected)
+    return expected
+
+
+def test_grade_range_in_font_matches_labels(loaded_store: Store, rows: list[dict]) -> None:
+    lo, hi = grades.filter_bounds(grades.GradeSystem.FONT, "6A", "6C")
+    found = _check(loaded_store, rows, ClimbQuery(grade_min=lo, grade_max=hi))
+    labels = {r["grade_font"] for r in rows if r["id"] in found}
+    assert labels == {"6A", "6A+", "6B", "6B+", "6C"}
+    assert len(found) == sum(1 for r in rows if r["grade_font"] in labels)
+
+
+def test_grade_range_in_hueco_and_dankyu(loaded_store: Store, rows: list[dict]) -> None:
+    lo, hi = grades.filter_bounds(grades.GradeSystem.HUECO, "V3", "V5")
+    found = _check(loaded_store, rows, ClimbQuery(grade_min=lo, grade_max=hi))
+    assert {grades.label(grades.GradeSystem.HUECO, r["grade_ircra"]) for r in rows if r["id"] in found} == {"V3", "V4", "V5"}
+    lo, hi = grades.filter_bounds(grades.GradeSystem.DANKYU, "1D", None)
+    found = _check(loaded_store, rows, ClimbQuery(grade_min=lo, grade_max=hi))
+    assert found and all(r["grade_ircra"] >= 21.5 for r in rows if r["id"] in found)
+
+
+def test_holds_with_roles_and_exclusions(loaded_store: Store, rows: list[dict]) -> None:
+    found = _check(loaded_store, rows, ClimbQuery(holds_all=(HoldFilter(829284),)))
+    assert len(found) > 5
+    _check(loaded_store, rows, ClimbQuery(holds_all=(HoldFilter(829284, Role.START),)))
+    _check(loaded_store, rows, ClimbQuery(holds_all=(HoldFilter(829220, Role.TOP), HoldFilter(829284))))
+    _check(loaded_store, rows, ClimbQuery(holds_all=(HoldFilter(829284),), holds_none=(829309, 829104)))
+    _check(loaded_store, rows, ClimbQuery(holds_none=(829284,)))
+
+
+def test_other_filters(loaded_store: Store, rows: list[dict]) -> None:
+    assert len(_check(loaded_store, rows, ClimbQuery(benchmark_only=True))) == 20
+    assert len(_check(loaded_store, rows, ClimbQuery(feet_rule="No foot"))) == 16
+    _check(loaded_store, rows, ClimbQuery(setter="setter 0"))
+    setter_id = rows[0]["setter_id"]
+    _check(loaded_store, rows, ClimbQuery(setter=setter_id))
+    _check(loaded_store, rows, ClimbQuery(text="bloc"))
+    assert _check(loaded_store, rows, ClimbQuery(text="100%_")) == set()  # LIKE wildcards are literal
+
+
+def test_random_combinations_match_python(loaded_store: Store, rows: list[dict]) -> None:
+    rng = random.Random(7)
+    nums = sorted({ref.hold for r in rows for ref in r["refs"]})
+    font = grades.labels(grades.GradeSystem.FONT)
+    for _ in range(60):
+        a, b = sorted(rng.sample(range(len(font)), 2))
+        lo, hi = grades.filter_bounds(grades.GradeSystem.FONT, font[a], font[b]) if rng.random() < 0.6 else (None, None)
+        holds_all = tuple(HoldFilter(h, rng.choice([None, Role.START, Role.OTHER, Role.TOP, Role.FEET]))
+                          for h in rng.sample(nums, rng.randint(0, 2)))
+        q = ClimbQuery(
+            grade_min=lo, grade_max=hi, holds_all=holds_all,
+            holds_none=tuple(rng.sample(nums, rng.randint(0, 2))),
+            feet_rule=rng.choice([None, "Tous pieds", "Pieds des mains"]),
+            benchmark_only=rng.random() < 0.1,
+        )
+        _check(loaded_store, rows, q)
+
+
+@pytest.mark.parametrize("sort", search.SORTS)
+def test_sorting_and_paging(loaded_store: Store, rows: list[dict], sort: str) -> None:
+    q = ClimbQuery(sort=sort, limit=None)
+    everything = search.search(loaded_store.conn, q)
+    assert len(everything) == 1017
+    key = {
+        "newest": lambda r: r.created_at,
+        "grade": lambda r: (r.grade_ircra is None, r.grade_ircra or 0),
+        "name": lambda r: r.name.lower(),
+        "popularity": lambda r: -r.climbed_by,
+    }[sort]
+    values = [key(r) for r in everything]
+    assert values == (sorted(values, reverse=True) if sort == "newest" else sorted(values))
+    pages = []
+    for offset in range(0, 1017, 200):
+        pages.extend(r.id for r in search.search(loaded_store.conn, ClimbQuery(sort=sort, limit=200, offset=offset)))
+    assert pages == [r.id for r in everything]
+
+
+def test_hold_stats_equal_an_independent_count(loaded_store: Store, rows: list[dict]) -> None:
+    face = loaded_store.faces()[0]
+    stats = search.hold_stats(loaded_store.conn, face.id)
+    expected: dict[int, list] = {}
+    for r in rows:
+        for h in {ref.hold for ref in r["refs"]}:
+            e = expected.setdefault(h, [0, None, None])
+            e[0] += 1
+            g = r["grade_ircra"]
+            if g is not None:
+                e[1] = g if e[1] is None else min(e[1], g)
+                e[2] = g if e[2] is None else max(e[2], g)
+    assert {h: (s.count, s.min_ircra, s.max_ircra) for h, s in stats.items()} == {h: tuple(v) for h, v in expected.items()}
+    filtered = search.hold_stats(loaded_store.conn, face.id, ClimbQuery(benchmark_only=True))
+    bench = [r for r in rows if r["is_benchmark"]]
+    assert sum(s.count for s in filtered.values()) == sum(len({ref.hold for ref in r["refs"]}) for r in bench)
