@@ -1,57 +1,37 @@
-"""Font (Fontainebleau) grade order for the `grade_min` / `grade_max` filters of `GET /api/climbs`.
+"""The `grade_min` / `grade_max` filters of `GET /api/climbs`, on the climbs' IRCRA values.
 
-A small local table (the server does not depend on the desktop's grade module). Bounds may be Font
-labels (`6A+`, case-insensitive) or IRCRA numbers; both bounds are inclusive.
+Bounds are labels of any grade system, detected like the desktop does (`6A+` Font, `V4` Hueco,
+`1D+` Dankyu, `18.5` IRCRA; `font:6A` prefixes too), both ends inclusive: `grade_min=6A&grade_max=6C`
+selects climbs whose IRCRA value lies in the bands 6A..6C, i.e. Font order. Ungraded climbs never
+match a grade filter. A climb created with only a Font grade gets its IRCRA value from the band.
 """
 
 from __future__ import annotations
 
-FONT_LABELS: tuple[str, ...] = (
-    "3", "3+", "4", "4+", "5", "5+", "6A", "6A+", "6B", "6B+", "6C", "6C+",
-    "7A", "7A+", "7B", "7B+", "7C", "7C+", "8A", "8A+", "8B", "8B+", "8C", "8C+", "9A",
-)
-_INDEX = {label: i for i, label in enumerate(FONT_LABELS)}
+from mastoc.domain import grades as g
+
+GradeError = g.GradeError
 
 
-class GradeError(ValueError):
-    pass
-
-
-def _as_number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if value == value and abs(value) != float("inf") else None
-
-
-def font_index(label: str) -> int:
-    key = label.strip().upper()
-    if key not in _INDEX:
-        raise GradeError(f"unknown Font grade: {label!r}")
-    return _INDEX[key]
-
-
-def bounds(grade_min: str | None, grade_max: str | None) -> tuple[list[str] | None, float | None, float | None]:
-    """(allowed Font labels or None, min IRCRA or None, max IRCRA or None) for the two filter values."""
-    labels: list[str] | None = None
-    lo_num = hi_num = None
-    lo_idx, hi_idx = 0, len(FONT_LABELS) - 1
-    use_labels = False
+def bounds(grade_min: str | None, grade_max: str | None) -> tuple[float | None, float | None]:
+    """(min IRCRA inclusive, max IRCRA exclusive); None = open end. Raises GradeError."""
+    lo = hi = None
     if grade_min:
-        num = _as_number(grade_min)
-        if num is None:
-            lo_idx, use_labels = font_index(grade_min), True
-        else:
-            lo_num = num
+        system, label = g.parse_grade(grade_min)
+        lo = g.filter_bounds(system, label, None)[0]
     if grade_max:
-        num = _as_number(grade_max)
-        if num is None:
-            hi_idx, use_labels = font_index(grade_max), True
-        else:
-            hi_num = num
-    if use_labels:
-        labels = list(FONT_LABELS[lo_idx:hi_idx + 1])
-        # lower-case spellings as stored by some imports
-        labels += [x.lower() for x in labels if x.lower() != x]
-    return labels, lo_num, hi_num
+        system, label = g.parse_grade(grade_max)
+        hi = g.filter_bounds(system, None, label)[1]
+    if lo is not None and hi is not None and hi <= lo:
+        raise GradeError(f"empty grade range: {grade_min} .. {grade_max}")
+    return lo, hi
+
+
+def ircra_of_font(label: str | None) -> float | None:
+    """The IRCRA value of a Font label (lower bound of its band), None when it is not one."""
+    if not label:
+        return None
+    try:
+        return g.to_ircra(g.GradeSystem.FONT, label)
+    except GradeError:
+        return None

@@ -19,7 +19,15 @@ def test_grade_filters_follow_font_order(api, admin):
     assert sorted(_names(api, h, grade_min="18", grade_max="19")) == ["Climb 001", "Climb 004"]  # IRCRA numbers
     r = api.get("/api/climbs", params={"grade_min": "banana"}, headers=h)
     assert r.status_code == 422 and "banana" in r.json()["detail"][0]["msg"]
-    assert seed["face_id"]
+    assert api.get("/api/climbs", params={"grade_min": "7A", "grade_max": "6A"}, headers=h).status_code == 422
+    assert sorted(_names(api, h, grade_min="V4", grade_max="V4")) == ["Climb 001", "Climb 004"]  # Hueco band
+    # a climb created with only a Font grade gets its IRCRA value; ungraded climbs never match
+    api.post("/api/climbs", json={"face_id": seed["face_id"], "name": "fonty", "holds_list": "S829001",
+                                  "grade_font": "6a+"}, headers=h)
+    api.post("/api/climbs", json={"face_id": seed["face_id"], "name": "ungraded", "holds_list": "S829001",
+                                  "grade_ircra": 0.0}, headers=h)
+    assert "fonty" in _names(api, h, grade_min="6A+", grade_max="6A+")
+    assert "ungraded" not in _names(api, h, grade_max="9A") and len(_names(api, h, grade_max="9A")) == 6
 
 
 def test_paging_is_deterministic_by_created_at_then_id(api, admin):

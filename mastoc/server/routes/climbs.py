@@ -88,8 +88,8 @@ def list_climbs(
     since_synced_at: str | None = Query(None, max_length=64, description="synced_at >= (ISO 8601)"),
     since_updated_at: str | None = Query(None, max_length=64, description="last change (update or creation) >="),
     local_only: bool = False,
-    grade_min: str | None = Query(None, max_length=10, description="Font label (6A+) or IRCRA number, inclusive"),
-    grade_max: str | None = Query(None, max_length=10, description="Font label (7A) or IRCRA number, inclusive"),
+    grade_min: str | None = Query(None, max_length=16, description="easiest grade, inclusive: Font (6A+), Hueco (V4), Dankyu or IRCRA (18.5)"),
+    grade_max: str | None = Query(None, max_length=16, description="hardest grade, inclusive (same forms as grade_min)"),
     page: int = Query(1, ge=1, le=1_000_000),
     page_size: int = Query(50, ge=1, le=500),
     caller: Caller = Depends(gate),
@@ -113,15 +113,15 @@ def list_climbs(
     if local_only:
         conds.append(Climb.stokt_id.is_(None))
     try:
-        labels, lo, hi = grades.bounds(grade_min, grade_max)
+        lo, hi = grades.bounds(grade_min, grade_max)
     except grades.GradeError as exc:
-        raise invalid("query", "grade_min", str(exc), [grade_min, grade_max]) from None
-    if labels is not None:
-        conds.append(Climb.grade_font.in_(labels))
+        raise invalid("query", "grade_min" if grade_min else "grade_max", str(exc), [grade_min, grade_max]) from None
+    if grade_min or grade_max:
+        conds.append(Climb.grade_ircra > 0)  # ungraded climbs (no value, or Stokt's 0.0) never match
     if lo is not None:
         conds.append(Climb.grade_ircra >= lo)
     if hi is not None:
-        conds.append(Climb.grade_ircra <= hi)
+        conds.append(Climb.grade_ircra < hi)
     count = session.execute(select(func.count()).select_from(Climb).where(*conds)).scalar_one()
     rows = session.execute(_query(caller).where(*conds).order_by(Climb.created_at, Climb.id)
                            .offset((page - 1) * page_size).limit(page_size)).all()
@@ -156,8 +156,9 @@ def create_climb(body: ClimbCreate, request: Request, caller: Caller = Depends(u
     if session.get(Face, str(body.face_id)) is None:
         raise HTTPException(404, "Face not found")
     climb = Climb(id=cid, face_id=str(body.face_id), name=body.name, holds_list=body.holds_list,
-                  grade_font=body.grade_font, grade_ircra=body.grade_ircra, feet_rule=body.feet_rule,
-                  description=body.description, is_private=body.is_private, source="mastoc",
+                  grade_font=body.grade_font,
+                  grade_ircra=body.grade_ircra if body.grade_ircra is not None else grades.ircra_of_font(body.grade_font),
+                  feet_rule=body.feet_rule, description=body.description, is_private=body.is_private, source="mastoc",
                   setter_id=caller.user_id, created_by_id=caller.user_id, updated_by_id=caller.user_id)
     session.add(climb)
     session.flush()
@@ -201,6 +202,8 @@ def update_climb(climb_id: uuid.UUID, body: ClimbUpdate, caller: Caller = Depend
     if shared:
         for f in shared:
             setattr(climb, f, getattr(body, f))
+        if "grade_font" in sent and "grade_ircra" not in sent:
+            climb.grade_ircra = grades.ircra_of_font(body.grade_font)
         climb.updated_at = now
         climb.updated_by_id = caller.user_id
         session.add(climb)
