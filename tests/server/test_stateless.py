@@ -82,3 +82,26 @@ def test_migrations_match_the_models(db_url):
         assert diff == []
     finally:
         engine.dispose()
+
+
+def test_cli_create_user_then_login(db_url, tmp_path, monkeypatch, capsys):
+    import io
+
+    from mastoc.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("first-admin-pw\n"))
+    assert main(["--data-dir", str(tmp_path), "server", "create-user", "--admin", "boss@example.org",
+                 "--database-url", db_url]) == 0
+    assert "created admin boss@example.org" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["server", "create-user", "x@example.org", "--database-url", db_url]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO("another-password\n"))
+    assert main(["server", "create-user", "boss@example.org", "--database-url", db_url]) == 1  # taken
+    s = Settings(database_url=db_url, secret_key=SECRET, data_dir=tmp_path / "d", api_key="k")
+    app = create_app(s, run_migrations=False)
+    try:
+        r = Api(app).post("/api/auth/login", data={"username": "boss@example.org", "password": "first-admin-pw"})
+        assert r.status_code == 200 and r.json()["role"] == "admin"
+        assert "first-admin-pw" not in capsys.readouterr().out
+    finally:
+        app.state.engine.dispose()
