@@ -36,6 +36,21 @@ def climb(c: Climb, setter_name: str | None = None, personal: ClimbPersonal | No
     }
 
 
+def climb_row(r: Any) -> dict[str, Any]:
+    """`climb()` for a row of plain columns (see routes.climbs._flat_query)."""
+    return {
+        "id": r["id"], "stokt_id": r["stokt_id"], "face_id": r["face_id"], "setter_id": r["setter_id"],
+        "setter_name": r["setter_name"], "name": r["name"], "holds_list": r["holds_list"],
+        "grade_font": r["grade_font"], "grade_ircra": r["grade_ircra"], "feet_rule": r["feet_rule"],
+        "description": r["description"], "is_private": r["is_private"], "climbed_by": r["climbed_by"],
+        "total_likes": r["total_likes"], "source": r["source"],
+        "personal_notes": r["personal_notes"], "personal_rating": r["personal_rating"],
+        "is_project": bool(r["personal_is_project"]),
+        "created_at": iso(r["created_at"]), "updated_at": iso(r["updated_at"]), "synced_at": iso(r["synced_at"]),
+        "created_by_id": r["created_by_id"],
+    }
+
+
 def personal(p: ClimbPersonal) -> dict[str, Any]:
     return {"climb_id": p.climb_id, "user_id": p.user_id, "personal_notes": p.personal_notes,
             "personal_rating": p.personal_rating, "is_project": p.is_project, "updated_at": iso(p.updated_at)}

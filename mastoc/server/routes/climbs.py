@@ -58,6 +58,16 @@ def _query(caller: Caller):  # type: ignore[no-untyped-def]
     return q.outerjoin(ClimbPersonal, and_(ClimbPersonal.climb_id == Climb.id, ClimbPersonal.user_id == uid))
 
 
+def _flat_query(caller: Caller):  # type: ignore[no-untyped-def]
+    """The listing as plain columns (no ORM objects: a page of 500 is built several times faster)."""
+    uid = caller.user_id or ""
+    cols = [c for c in Climb.__table__.c]  # type: ignore[attr-defined]
+    return (select(*cols, User.full_name.label("setter_name"), ClimbPersonal.personal_notes,
+                   ClimbPersonal.personal_rating, ClimbPersonal.is_project.label("personal_is_project"))
+            .outerjoin(User, User.id == Climb.setter_id)
+            .outerjoin(ClimbPersonal, and_(ClimbPersonal.climb_id == Climb.id, ClimbPersonal.user_id == uid)))
+
+
 def _one(session: Session, caller: Caller, *where: Any) -> dict[str, Any]:
     row = session.execute(_query(caller).where(visible(caller), *where)).first()
     if row is None:
@@ -123,9 +133,9 @@ def list_climbs(
     if hi is not None:
         conds.append(Climb.grade_ircra < hi)
     count = session.execute(select(func.count()).select_from(Climb).where(*conds)).scalar_one()
-    rows = session.execute(_query(caller).where(*conds).order_by(Climb.created_at, Climb.id)
-                           .offset((page - 1) * page_size).limit(page_size)).all()
-    results = [views.climb(c, name, p) for c, name, p in rows]
+    rows = session.execute(_flat_query(caller).where(*conds).order_by(Climb.created_at, Climb.id)
+                           .offset((page - 1) * page_size).limit(page_size)).mappings().all()
+    results = [views.climb_row(r) for r in rows]
     return JSONResponse({"results": results, "count": count, "page": page, "page_size": page_size})
 
 
