@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, Depends, Query, Response
-from fastapi.responses import JSONResponse
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
@@ -40,6 +39,13 @@ def list_changes(since: int = Query(0, ge=0, le=2**31 - 1, description="cursor f
     has_more = len(rows) > limit
     rows = rows[:limit]
     cursor = rows[-1].seq if has_more else latest
-    out = [{"seq": r.seq, "entity": r.entity, "id": r.entity_id, "op": r.op, "at": iso(r.at),
-            "data": json.loads(r.data) if r.data else None} for r in rows]
-    return JSONResponse({"changes": out, "cursor": cursor, "has_more": has_more, "latest": latest, "reset": reset})
+    # `data` is stored as JSON text: splice it in rather than parsing and re-encoding every record
+    parts = [
+        f'{{"seq":{r.seq},"entity":{json.dumps(r.entity)},"id":{json.dumps(r.entity_id)},"op":{json.dumps(r.op)},'
+        f'"at":{json.dumps(iso(r.at))},"data":{r.data or "null"}}}'
+        for r in rows
+    ]
+    flags = {True: "true", False: "false"}
+    body = (f'{{"changes":[{",".join(parts)}],"cursor":{cursor},"has_more":{flags[has_more]},'
+            f'"latest":{latest},"reset":{flags[reset]}}}')
+    return Response(content=body.encode("utf-8"), media_type="application/json")
