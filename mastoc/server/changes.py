@@ -51,10 +51,25 @@ def _before_commit(session: _SASession) -> None:
     session.execute(insert(ChangeLog), rows)
 
 
-def _after_rollback(session: _SASession) -> None:
+_MARKS = "mastoc_pending_marks"
+
+
+def _after_transaction_create(session: _SASession, transaction: Any) -> None:
+    if transaction.nested:  # a savepoint: remember how many records came before it
+        session.info.setdefault(_MARKS, {})[id(transaction)] = len(session.info.get(_PENDING, []))
+
+
+def _after_rollback(session: _SASession, transaction: Any) -> None:
+    if transaction.nested:  # only the records made inside the savepoint go
+        mark = session.info.get(_MARKS, {}).pop(id(transaction), None)
+        if mark is not None and _PENDING in session.info:
+            del session.info[_PENDING][mark:]
+        return
     session.info.pop(_PENDING, None)
+    session.info.pop(_MARKS, None)
 
 
 def install(maker: sessionmaker) -> None:  # type: ignore[type-arg]
     event.listen(maker, "before_commit", _before_commit)
-    event.listen(maker, "after_soft_rollback", lambda s, _t: _after_rollback(s))
+    event.listen(maker, "after_transaction_create", _after_transaction_create)
+    event.listen(maker, "after_soft_rollback", _after_rollback)

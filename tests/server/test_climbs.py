@@ -95,6 +95,9 @@ def test_import_propagates_edits_and_counts_honestly(api, admin):
         edited, {**seed["climbs"][1], "description": "new"},
         {**first, "stokt_id": str(uuid.uuid4()), "face_stokt_id": str(uuid.uuid4())}]})
     assert r.json() == {"created": 0, "updated": 1, "errors": 1, "total": 3, "unchanged": 1}
+    # the failed item did not take the other items' changes out of the feed
+    feed = api.get("/api/changes", params={"limit": 5000}, headers=admin).json()["changes"]
+    assert any(c["entity"] == "climb" and c["data"] and c["data"]["description"] == "new" for c in feed)
     # holds and faces are upserted too
     r = api.post("/api/sync/import/hold", headers=admin, json={"stokt_id": 829001, "face_stokt_id": seed["face_stokt"],
                                                                "polygon_str": "9,9 10,9 10,10"})
