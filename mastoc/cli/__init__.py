@@ -20,6 +20,7 @@ from mastoc.errors import UserFacingError
 _COMMAND_MODULES = (
     "mastoc.cli.store_cmds",
     "mastoc.cli.stokt_cmds",
+    "mastoc.cli.server_cmds",
 )
 
 

@@ -1,0 +1,1 @@
+"""Client of the mastoc server ("Railway" backend): `client.RailwayClient`."""

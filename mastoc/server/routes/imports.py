@@ -1,0 +1,269 @@
+"""`/api/sync/*`: statistics, and the Stokt import endpoints (admin only).
+
+Imports are upserts keyed by Stokt id: a re-import writes every field that changed (a corrected
+polygon or renamed climb arrives) and reports `created`, `updated` (something changed) or `exists`
+(nothing changed). Holds keep their Stokt id as public id.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from mastoc.domain.ids import id_for_stokt
+from mastoc.server import changes, views
+from mastoc.server.deps import Caller, admin_required, gate, get_session
+from mastoc.server.models import Climb, Face, Gym, Hold, User
+from mastoc.server.routes.climbs import _public
+from mastoc.server.routes.walls import face_out
+from mastoc.server.schemas import (
+    BatchImportClimbs,
+    BatchImportHolds,
+    BatchImportResult,
+    BatchImportUsers,
+    ImportClimb,
+    ImportFace,
+    ImportGym,
+    ImportHold,
+    ImportResult,
+    ImportUser,
+    SyncStats,
+)
+from mastoc.server.timeutil import as_utc, parse_iso, utcnow
+
+router = APIRouter(prefix="/api/sync", tags=["sync"])
+ADMIN = {403: {"description": "admin only"}}
+
+
+class _NotFound(Exception):
+    pass
+
+
+@router.get("/stats", response_model=SyncStats)
+def stats(caller: Caller = Depends(gate), session: Session = Depends(get_session)) -> dict[str, int]:
+    def n(model: Any, *where: Any) -> int:
+        return session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
+
+    return {"gyms": n(Gym), "faces": n(Face), "holds": n(Hold), "climbs": n(Climb), "users": n(User),
+            "climbs_synced": n(Climb, Climb.stokt_id.is_not(None)), "climbs_local": n(Climb, Climb.stokt_id.is_(None))}
+
+
+def _assign(row: Any, values: dict[str, Any]) -> bool:
+    changed = False
+    for k, v in values.items():
+        current = getattr(row, k)
+        if hasattr(current, "tzinfo") and current is not None and v is not None:
+            same = as_utc(current) == as_utc(v)
+        else:
+            same = current == v
+        if not same:
+            setattr(row, k, v)
+            changed = True
+    return changed
+
+
+def _upsert(session: Session, model: Any, where: Any, new_id: Any, values: dict[str, Any]) -> tuple[Any, str]:
+    row = session.execute(select(model).where(where)).scalars().first()
+    if row is None:
+        row = model(id=new_id, **values)
+        session.add(row)
+        session.flush()
+        return row, "created"
+    if _assign(row, values):
+        if hasattr(row, "updated_at"):
+            row.updated_at = utcnow()
+        session.add(row)
+        session.flush()
+        return row, "updated"
+    return row, "exists"
+
+
+def _gym(session: Session, body: ImportGym) -> tuple[Gym, str]:
+    sid = str(body.stokt_id)
+    row, status = _upsert(session, Gym, Gym.stokt_id == sid, id_for_stokt("gym", sid),
+                          {"stokt_id": sid, "display_name": body.display_name,
+                           "location_string": body.location_string, "source": "stokt"})
+    if status != "exists":
+        changes.record(session, "gym", row.id, "upsert", {"id": row.id, "stokt_id": sid, "display_name": row.display_name,
+                                                          "location_string": row.location_string})
+    return row, status
+
+
+def _face(session: Session, body: ImportFace) -> tuple[Face, str]:
+    gym = session.execute(select(Gym).where(Gym.stokt_id == str(body.gym_stokt_id))).scalars().first()
+    if gym is None:
+        raise _NotFound("Gym not found")
+    sid = str(body.stokt_id)
+    values = {"stokt_id": sid, "gym_id": gym.id, "picture_path": body.picture_path,
+              "picture_width": body.picture_width, "picture_height": body.picture_height,
+              "feet_rules_options": json.dumps(body.feet_rules_options), "has_symmetry": body.has_symmetry,
+              "source": "stokt"}
+    if body.name is not None:
+        values["name"] = body.name
+    row, status = _upsert(session, Face, Face.stokt_id == sid, id_for_stokt("face", sid), values)
+    row.synced_at = utcnow()
+    if status != "exists":
+        changes.record(session, "face", row.id, "upsert", face_out(session, row))
+    return row, status
+
+
+GEOMETRY = ("polygon_str", "centroid_x", "centroid_y", "area", "path_str", "touch_polygon_str", "top_polygon_str",
+            "center_tape_str", "right_tape_str", "left_tape_str")
+
+
+def _hold(session: Session, body: ImportHold, faces: dict[str, str | None]) -> tuple[Hold, str]:
+    fsid = str(body.face_stokt_id)
+    if fsid not in faces:
+        faces[fsid] = session.execute(select(Face.id).where(Face.stokt_id == fsid)).scalar()
+    face_id = faces[fsid]
+    if face_id is None:
+        raise _NotFound("Face not found")
+    values: dict[str, Any] = {"stokt_id": body.stokt_id, "face_id": face_id, "source": "stokt"}
+    for f in GEOMETRY:
+        if f == "polygon_str" or f in body.model_fields_set:
+            values[f] = getattr(body, f)
+    row = session.get(Hold, body.stokt_id)
+    if row is None:
+        row = Hold(id=body.stokt_id, uid=id_for_stokt("hold", body.stokt_id), **values)
+        session.add(row)
+        status = "created"
+    elif _assign(row, values):
+        row.updated_at = utcnow()
+        status = "updated"
+    else:
+        status = "exists"
+    if status != "exists":
+        changes.record(session, "hold", row.id, "upsert", views.hold(row))
+    return row, status
+
+
+def _user(session: Session, body: ImportUser) -> tuple[User, str]:
+    sid = str(body.stokt_id)
+    row, status = _upsert(session, User, User.stokt_id == sid, id_for_stokt("user", sid),
+                          {"stokt_id": sid, "full_name": body.full_name, "avatar_path": body.avatar_path})
+    if status == "created":
+        row.source, row.role = "stokt", "user"
+    if status != "exists":
+        changes.record(session, "user", row.id, "upsert", views.user_public(row))
+    return row, status
+
+
+def _climb(session: Session, body: ImportClimb, caller: Caller, faces: dict[str, str | None]) -> tuple[Climb, str]:
+    fsid = str(body.face_stokt_id)
+    if fsid not in faces:
+        faces[fsid] = session.execute(select(Face.id).where(Face.stokt_id == fsid)).scalar()
+    face_id = faces[fsid]
+    if face_id is None:
+        raise _NotFound("Face not found")
+    setter_id = None
+    if body.setter_stokt_id:
+        setter_id = session.execute(select(User.id).where(User.stokt_id == str(body.setter_stokt_id))).scalar()
+    created_at = None
+    if body.date_created:
+        try:
+            created_at = parse_iso(body.date_created)
+        except ValueError:
+            created_at = None
+    sid = str(body.stokt_id)
+    values: dict[str, Any] = {
+        "stokt_id": sid, "face_id": face_id, "setter_id": setter_id, "name": body.name, "holds_list": body.holds_list,
+        "grade_font": body.grade_font, "grade_ircra": body.grade_ircra, "feet_rule": body.feet_rule,
+        "description": body.description, "is_private": body.is_private, "source": "stokt",
+    }
+    for f in ("climbed_by", "total_likes", "total_comments", "is_benchmark", "mirror_holds_list"):
+        if f in body.model_fields_set:  # omitted counters keep their value (the old server reset them to 0)
+            values[f] = getattr(body, f)
+    if created_at is not None:
+        values["created_at"] = created_at
+    row = session.execute(select(Climb).where(Climb.stokt_id == sid)).scalars().first()
+    if row is None:
+        values.setdefault("created_at", utcnow())
+        row = Climb(id=id_for_stokt("climb", sid), **values)
+        session.add(row)
+        status = "created"
+    elif _assign(row, values):
+        row.updated_at = utcnow()
+        status = "updated"
+    else:
+        status = "exists"
+    row.synced_at = utcnow()
+    session.add(row)
+    session.flush()
+    if status != "exists":
+        name = session.get(User, setter_id).full_name if setter_id else None
+        changes.record(session, "climb", row.id, "upsert", _public(views.climb(row, name)))
+    return row, status
+
+
+def _single(fn: Any, session: Session, *args: Any) -> dict[str, Any]:
+    try:
+        row, status = fn(session, *args)
+    except _NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    session.commit()
+    return {"id": row.id, "status": status}
+
+
+def _batch(fn: Any, session: Session, items: list[Any], *args: Any) -> dict[str, int]:
+    counts = {"created": 0, "updated": 0, "exists": 0, "errors": 0}
+    for item in items:
+        try:
+            with session.begin_nested():
+                _row, status = fn(session, item, *args)
+        except _NotFound:
+            counts["errors"] += 1
+            continue
+        counts[status] += 1
+    session.commit()
+    return {"created": counts["created"], "updated": counts["updated"], "errors": counts["errors"],
+            "total": len(items), "unchanged": counts["exists"]}
+
+
+@router.post("/import/gym", response_model=ImportResult, responses=ADMIN)
+def import_gym(body: ImportGym, _a: Caller = Depends(admin_required), session: Session = Depends(get_session)) -> dict[str, Any]:
+    return _single(_gym, session, body)
+
+
+@router.post("/import/face", response_model=ImportResult, responses={**ADMIN, 404: {"description": "Gym not found"}})
+def import_face(body: ImportFace, _a: Caller = Depends(admin_required), session: Session = Depends(get_session)) -> dict[str, Any]:
+    return _single(_face, session, body)
+
+
+@router.post("/import/hold", response_model=ImportResult, responses={**ADMIN, 404: {"description": "Face not found"}})
+def import_hold(body: ImportHold, _a: Caller = Depends(admin_required), session: Session = Depends(get_session)) -> dict[str, Any]:
+    return _single(_hold, session, body, {})
+
+
+@router.post("/import/holds/batch", response_model=BatchImportResult, responses=ADMIN)
+def import_holds(body: BatchImportHolds, _a: Caller = Depends(admin_required),
+                 session: Session = Depends(get_session)) -> dict[str, int]:
+    return _batch(_hold, session, body.holds, {})
+
+
+@router.post("/import/user", response_model=ImportResult, responses=ADMIN)
+def import_user(body: ImportUser, _a: Caller = Depends(admin_required), session: Session = Depends(get_session)) -> dict[str, Any]:
+    return _single(_user, session, body)
+
+
+@router.post("/import/users/batch", response_model=BatchImportResult, responses=ADMIN)
+def import_users(body: BatchImportUsers, _a: Caller = Depends(admin_required),
+                 session: Session = Depends(get_session)) -> dict[str, int]:
+    return _batch(_user, session, body.users)
+
+
+@router.post("/import/climb", response_model=ImportResult, responses={**ADMIN, 404: {"description": "Face not found"}})
+def import_climb(body: ImportClimb, caller: Caller = Depends(admin_required),
+                 session: Session = Depends(get_session)) -> dict[str, Any]:
+    return _single(_climb, session, body, caller, {})
+
+
+@router.post("/import/climbs/batch", response_model=BatchImportResult, responses=ADMIN)
+def import_climbs(body: BatchImportClimbs, caller: Caller = Depends(admin_required),
+                  session: Session = Depends(get_session)) -> dict[str, int]:
+    return _batch(_climb, session, body.climbs, caller, {})
+
+
