@@ -91,10 +91,13 @@ def test_persistent_5xx_gives_transient_error(standin: StoktStandin):
     assert info.value.status == 502
 
 
-def test_connection_refused_is_transient():
-    t = Transport("http://127.0.0.1:9", config=dataclasses.replace(FAST, max_retries=1))
-    with pytest.raises(TransientError):
+def test_connection_refused_fails_fast():
+    t = Transport("http://127.0.0.1:9", config=dataclasses.replace(FAST, backoff_base=0.5, backoff_max=8))
+    start = time.monotonic()
+    with pytest.raises(TransientError) as info:
         t.get_json("api/users/me")
+    assert time.monotonic() - start < 1.5  # one quick retry, not the whole backoff ladder
+    assert t.requests_sent == 2 and "connection refused" in str(info.value)
 
 
 def test_post_is_not_retried_after_the_server_may_have_acted(standin: StoktStandin):
