@@ -17,7 +17,15 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from mastoc.cli.errors import EXIT_AUTH, EXIT_CONFLICT, EXIT_ERROR, EXIT_NETWORK, EXIT_NOT_FOUND, EXIT_USAGE, CliError
+from mastoc.cli.errors import (
+    EXIT_AUTH,
+    EXIT_CONFLICT,
+    EXIT_ERROR,
+    EXIT_NETWORK,
+    EXIT_NOT_FOUND,
+    EXIT_USAGE,
+    CliError,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
