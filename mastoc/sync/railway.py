@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mastoc.backends.errors import AuthError, BackendError, BadRequestError, NotFoundError
+from mastoc.backends.errors import AuthError, BackendError, BadRequestError, CancelledError, NotFoundError
 from mastoc.backends.railway.client import RailwayClient
 from mastoc.domain.ids import id_for_stokt, new_id
 from mastoc.store import images, paths, rows
@@ -246,8 +246,6 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
         plan.cursor_to = page.cursor
         say(f"Reading the server's changes (page {pages})", pages, None)
         if cancelled is not None and cancelled():
-            from mastoc.backends.errors import CancelledError
-
             raise CancelledError("cancelled")
     state = _state(conn)
     by_remote = {(e, v[0]): lid for (e, lid), v in state.items()}
@@ -431,7 +429,10 @@ def apply_sync(store: Store, client: RailwayClient, plan: SyncPlan, *, resolutio
                            "VALUES (?, 'sync', ?, 'running', '{}')", (BACKEND, rows.now_ts())).lastrowid
     status = "failed"
     try:
-        _apply(store, client, plan, rep, resolutions, default_resolution, say, is_cancelled)
+        try:
+            _apply(store, client, plan, rep, resolutions, default_resolution, say, is_cancelled)
+        except CancelledError:  # raised by the transport between requests: what was sent is recorded
+            rep.cancelled = True
         status = "cancelled" if rep.cancelled else ("conflicts" if rep.conflicts_left else
                                                     ("partial" if rep.errors else "ok"))
     except BackendError as exc:

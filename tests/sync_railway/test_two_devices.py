@@ -162,3 +162,23 @@ def test_deletions_travel_as_tombstones(tmp_path: Path, server: LiveServer):
     with Store.open(a) as s:
         assert s.climb(gone) is None and s.climb(keep) is not None
         assert s.conn.execute("SELECT reason FROM tombstones WHERE entity_id = ?", (gone,)).fetchone()[0]
+
+
+def test_cancel_mid_run_leaves_a_consistent_store_and_a_rerun_finishes(tmp_path: Path, server: LiveServer):
+    a = device(tmp_path, "a", server)
+    face, _holds = _personal_wall(a)
+    for n in range(6):
+        _climb(a, face, f"Climb {n}")
+    pv = ops.preview(ops.Op.RAILWAY_SYNC, a)
+    steps: list[str] = []
+    rep = ops.run(pv, a, progress=lambda p: steps.append(p.step),
+                  cancel=lambda: sum("Sending climbs" in s for s in steps) >= 3)
+    assert rep.cancelled and not rep.ok and "cancelled" in rep.message
+    sent = server.count("climbs")
+    assert 0 < sent < 6
+    with Store.open(a) as s:
+        assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert ops.history(a)[0]["status"] == "cancelled"
+    pv, rep = sync(a)
+    assert rep.ok and pv.counts["climb"]["create"] == 6 - sent
+    assert server.count("climbs") == 6 and ops.status("railway", a).pending_local_changes == 0
