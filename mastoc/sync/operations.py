@@ -205,8 +205,20 @@ def login(backend: str, username: str, password: str, url: str | None = None,
         tokens = client.login(username, password)
     from mastoc.sync import railway
 
+    previous = credentials.load("railway", directory)
+    if previous is not None and previous.base_url and previous.base_url.rstrip("/") != base:
+        _forget_server(data_dir)  # another server: its records and cursor are not this one's
     railway.save_tokens(directory, base, tokens, username)
     return username
+
+
+def _forget_server(data_dir: Path | str | None) -> None:
+    """Drop what this device knows about the Railway server it synced with (bases, cursor, mappings):
+    the next sync then compares everything with the new server and sends what it lacks."""
+    with _open(data_dir) as store, store.transaction() as c:
+        for table in ("sync_state", "sync_cursors"):
+            c.execute(f"DELETE FROM {table} WHERE backend = 'railway'")
+        c.execute("DELETE FROM id_mappings WHERE backend = 'railway'")
 
 
 def logout(backend: str, data_dir: Path | str | None = None) -> None:
