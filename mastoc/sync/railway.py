@@ -153,12 +153,18 @@ def _eligible(entity: str, row: dict[str, Any]) -> bool:
         return bool(row.get("stokt_id"))  # mastoc gyms/users live on the server already (accounts, personal walls)
     if entity == "climb":
         return not row.get("_deleted_upstream")
+    if entity == "climb_personal":
+        return _has_personal(row)
     return True
+
+
+def _has_personal(row: dict[str, Any]) -> bool:
+    return bool(row.get("personal_notes") or row.get("personal_rating") is not None or row.get("is_project"))
 
 
 def _title(entity: str, row: dict[str, Any] | None, key: str) -> str:
     row = row or {}
-    if entity == "climb":
+    if entity in ("climb", "climb_personal"):
         return str(row.get("name") or key)
     if entity == "hold_annotation":
         return f"Annotation on hold {row.get('_num') or row.get('hold_id') or key}"
@@ -197,11 +203,11 @@ def local_changes(conn: Any, state: dict[tuple[str, str], tuple[str, str | None,
     for entity in rm.ORDER:
         local = _locals(conn, entity)
         for lid, row in local.items():
-            if (entity, lid) in skip or not _eligible(entity, row):
+            st = state.get((entity, lid))
+            if (entity, lid) in skip or (st is None and not _eligible(entity, row)):
                 continue
             if entity == "face" and row.get("picture_sha256") and row["picture_sha256"] not in image_map:
                 uploads.add(row["picture_sha256"])
-            st = state.get((entity, lid))
             h = rm.content_hash(entity, row)
             if entity == "hold_annotation":
                 row = {**row, "_num": nums.get(row["hold_id"])}
@@ -212,7 +218,7 @@ def local_changes(conn: Any, state: dict[tuple[str, str], tuple[str, str | None,
                 out.append(Action(entity, "update", lid, st[0], _title(entity, row, lid),
                                   _detail(entity, row, [], "changed here"), local_hash=h))
         for (e, lid), (rid, _b, _be) in state.items():
-            if e == entity and lid not in local and (e, lid) not in skip:
+            if e == entity and lid not in local and (e, lid) not in skip and e != "climb_personal":
                 out.append(Action(entity, "delete_remote", lid, rid, _title(entity, None, lid), "deleted here"))
     for sha in sorted(uploads):
         out.insert(0, Action("image", "upload", sha, "", f"Photo {sha[:12]}", "to upload"))
@@ -272,6 +278,8 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
             if ch["op"] == "upsert" and remote is None:
                 plan.warnings.append(f"{entity} {rid}: not understood; skipped")
                 continue
+            if entity == "climb_personal" and remote is None:
+                continue  # personal fields go with their climb
             lid = remote["id"] if remote else by_remote.get((entity, _remote_key(entity, rid, ch)), rid)
             if entity == "hold" and remote is None:
                 lid = by_remote.get((entity, rid)) or hold_by_num.get(int(rid), rid)
@@ -335,14 +343,15 @@ def _plan_one(entity: str, lid: str, rkey: str, remote: dict[str, Any] | None, l
         return Action(entity, "matched", lid, rkey, title, remote=remote, local_hash=l_hash)
     if base is not None and r_hash == base:
         return None  # only the local side changed: a push
-    if base is None and entity in ("hold_annotation", "list", "list_item"):
+    if base is None and (entity in ("hold_annotation", "list", "list_item") or
+                         (entity == "climb_personal" and _has_personal(local))):
         return Action(entity, "conflict", lid, rkey, title, _detail(entity, remote, fields, "made on both sides"),
                       remote=remote, local_hash=l_hash, fields=fields)
     if base is not None and l_hash == base:
         return Action(entity, "updated", lid, rkey, title, _detail(entity, remote, fields, ""), remote=remote,
                       local_hash=l_hash, fields=fields)
-    if entity != "climb" or rm.edit_hash(entity, local) == rm.edit_hash(entity, remote) or (
-            st and st[2] == rm.edit_hash(entity, local)):
+    if entity in ("gym", "user") or rm.edit_hash(entity, local) == rm.edit_hash(entity, remote) or (
+            entity == "climb" and st and st[2] == rm.edit_hash(entity, local)):
         # the local side did not edit what a person edits: follow the server
         return Action(entity, "updated", lid, rkey, title, _detail(entity, remote, fields, ""), remote=remote,
                       local_hash=l_hash, fields=fields)
@@ -374,6 +383,7 @@ def _drop_state(c: Any, entity: str, local_id: str) -> None:
 
 def _write_local(c: Any, entity: str, values: dict[str, Any], *, exists: bool) -> None:
     table = rm.TABLES[entity]
+    exists = exists or entity == "climb_personal"  # columns of an existing climb
     cols = [col for col in rm.WRITTEN[entity] if not (exists and col in rm.KEEP_ON_UPDATE.get(entity, ()))]
     vals = rm.normalize(entity, values)
     if entity == "face" and not exists and not vals.get("picture_path"):
@@ -407,7 +417,7 @@ def _delete_local(c: Any, entity: str, local_id: str, reason: str) -> None:
 
 def _can_insert(c: Any, entity: str, v: dict[str, Any]) -> str | None:
     """Why a pulled row cannot be written (a parent this device cannot see), or None."""
-    parents = {"face": [("gyms", "gym_id")], "hold": [("faces", "face_id")], "climb": [("faces", "face_id")],
+    parents = {"climb_personal": [("climbs", "id")], "face": [("gyms", "gym_id")], "hold": [("faces", "face_id")], "climb": [("faces", "face_id")],
                "hold_annotation": [("holds", "hold_id")],
                "list_item": [("climb_lists", "list_id"), ("climbs", "climb_id")]}.get(entity, [])
     for table, col in parents:
@@ -815,6 +825,10 @@ def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, re
             _call(client, "PATCH", f"/api/climbs/{a.key}/stokt-id", params={"stokt_id": row["stokt_id"]})
             answer = {**answer, "stokt_id": row["stokt_id"]}
         _record_answer(store, e, a.key, a.key, answer, row, write_back=True)
+    elif e == "climb_personal":
+        answer = client.update_climb(a.key, personal_notes=row.get("personal_notes") or "",
+                                     personal_rating=row.get("personal_rating"), is_project=bool(row.get("is_project")))
+        _record_answer(store, e, a.key, f"{a.key}:{plan.user_id}", answer, row)
     elif e == "hold_annotation":
         num = conn.execute("SELECT num FROM holds WHERE id = ?", (row["hold_id"],)).fetchone()
         if num is None:

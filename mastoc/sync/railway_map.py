@@ -15,11 +15,12 @@ from typing import Any
 
 # entity -> local table
 TABLES = {
-    "gym": "gyms", "user": "users", "face": "faces", "hold": "holds", "climb": "climbs",
+    "gym": "gyms", "user": "users", "face": "faces", "hold": "holds", "climb": "climbs", "climb_personal": "climbs",
     "hold_annotation": "hold_annotations", "list": "climb_lists", "list_item": "list_items",
 }
 # pull order (parents first); pushes use the same order, remote deletions the reverse
-ORDER = ("gym", "user", "face", "hold", "climb", "hold_annotation", "list", "list_item")
+ORDER = ("gym", "user", "face", "hold", "climb", "climb_personal", "hold_annotation", "list", "list_item")
+PERSONAL = ("personal_notes", "personal_rating", "is_project")  # the account's own, per climb
 
 HASHED: dict[str, tuple[str, ...]] = {
     "gym": ("stokt_id", "display_name", "location_string"),
@@ -29,6 +30,7 @@ HASHED: dict[str, tuple[str, ...]] = {
              "center_tape_str", "left_tape_str", "right_tape_str"),
     "climb": ("stokt_id", "face_id", "setter_id", "name", "holds_list", "grade_font", "grade_ircra", "feet_rule",
               "description", "is_private"),
+    "climb_personal": PERSONAL,
     "hold_annotation": ("hold_id", "grip_type", "condition", "difficulty", "notes"),
     "list": ("name", "description", "is_public"),
     "list_item": ("list_id", "climb_id", "position"),
@@ -48,6 +50,7 @@ WRITTEN: dict[str, tuple[str, ...]] = {
              "top_polygon_str", "center_tape_str", "left_tape_str", "right_tape_str"),
     "climb": ("stokt_id", "face_id", "setter_id", "name", "holds_list", "grade_font", "grade_ircra", "feet_rule",
               "description", "is_private", "climbed_by", "total_likes", "source"),
+    "climb_personal": PERSONAL,
     "hold_annotation": ("hold_id", "grip_type", "condition", "difficulty", "notes"),
     "list": ("name", "description", "is_public", "source"),
     "list_item": ("list_id", "climb_id", "position"),
@@ -56,11 +59,11 @@ KEEP_ON_UPDATE: dict[str, tuple[str, ...]] = {"face": ("gym_id", "picture_path")
 
 
 def _norm(field: str, value: Any) -> Any:
-    if field in ("is_private", "is_public", "has_symmetry"):
+    if field in ("is_private", "is_public", "has_symmetry", "is_project"):
         return int(bool(value))
     if field == "grade_ircra":
         return None if value is None else round(float(value), 4)
-    if field in ("num", "position"):
+    if field in ("num", "position", "personal_rating"):
         return None if value is None else int(value)
     if field == "stokt_id":
         return None if value in (None, "") else str(value)
@@ -73,7 +76,7 @@ def _norm(field: str, value: Any) -> Any:
         return json.dumps(list(value or []), ensure_ascii=False)
     if field.endswith("_str"):
         return value or ""
-    if field in ("description", "notes", "location_string", "grip_type", "condition", "difficulty", "name"):
+    if field in ("description", "notes", "personal_notes", "location_string", "grip_type", "condition", "difficulty", "name"):
         return value if value not in ("",) else None
     return value
 
@@ -144,6 +147,8 @@ def remote_to_local(entity: str, data: dict[str, Any], lk: Lookup) -> dict[str, 
                 "description": d.get("description"), "is_private": d.get("is_private"),
                 "climbed_by": d.get("climbed_by") or 0, "total_likes": d.get("total_likes") or 0,
                 "source": d.get("source") or "mastoc"}
+    if entity == "climb_personal":
+        return {"id": d.get("climb_id") or d["id"], **{f: d.get(f) for f in PERSONAL}}
     if entity == "hold_annotation":
         hold = lk.hold_by_num.get(int(d.get("hold_id") or 0))
         if hold is None:

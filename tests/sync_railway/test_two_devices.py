@@ -209,3 +209,25 @@ def test_logging_in_to_another_server_sends_everything_there(tmp_path: Path, ser
     finally:
         other.stop()
         other.app.state.engine.dispose()
+
+
+def test_personal_notes_rating_and_project_flag_travel(tmp_path: Path, server: LiveServer):
+    a, b = device(tmp_path, "a", server), device(tmp_path, "b", server)
+    face, _holds = _personal_wall(a)
+    cid = _climb(a, face)
+    _edit(a, cid, personal_notes="heel hook at the top", personal_rating=4, is_project=1)
+    assert sync(a)[1].ok
+    pv, rep = sync(b)
+    assert rep.ok, rep.errors
+    with Store.open(b) as s:
+        c = s.climb(cid)
+        assert (c.personal_notes, c.personal_rating, c.is_project) == ("heel hook at the top", 4, True)
+    _edit(a, cid, personal_notes="from A")
+    assert sync(a)[1].ok
+    _edit(b, cid, personal_notes="from B")
+    pv, rep = sync(b)
+    assert [(i.entity, i.category) for i in pv.items] == [("climb_personal", "conflict")]
+    rep = ops.run(ops.preview(ops.Op.RAILWAY_SYNC, b), b, default_resolution="theirs")
+    assert rep.ok
+    with Store.open(b) as s:
+        assert s.climb(cid).personal_notes == "from A"
