@@ -93,7 +93,8 @@ class SyncPlan:
                 continue
             choices: tuple[str, ...] = ()
             if a.kind == "conflict":
-                choices = ("mine", "theirs", "both") if a.entity == "climb" and a.remote is not None else ("mine", "theirs")
+                both = a.entity == "climb" and a.remote is not None and a.local_hash is not None
+                choices = ("mine", "theirs", "both") if both else ("mine", "theirs")
             out.append({"entity": a.entity, "category": a.kind, "key": a.key, "title": a.title, "detail": a.detail,
                         "direction": a.direction, "selectable": False, "choices": choices})
         return out
@@ -491,7 +492,7 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
     say("Writing what the server sent", 0, None)
     stale = 0
     both: list[str] = []
-    mine: set[tuple[str, str]] = set()
+    mine: dict[tuple[str, str], str] = {}  # (entity, local id) -> remote id
     locals_ = {e: _locals(conn, e) for e in rm.ORDER}
     with store.transaction() as c:
         for a in plan.actions:
@@ -501,7 +502,8 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
             now_hash = rm.content_hash(a.entity, cur) if cur else None
             if a.kind == "conflict":
                 choice = resolutions.get(a.key, default_resolution)
-                if choice not in ("mine", "theirs", "both") or (choice == "both" and (a.entity != "climb" or a.remote is None)):
+                if choice not in ("mine", "theirs", "both") or (choice == "both" and (a.entity != "climb" or a.remote is None
+                                                                           or cur is None)):
                     rep.conflicts_left += 1
                     rep.add(a.entity, "conflict")
                     continue
@@ -512,9 +514,9 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
                 rep.add(a.entity, f"resolved_{choice}")
                 _adopt_id(c, a)
                 if choice == "mine":
-                    mine.add((a.entity, a.key))
-                    if a.remote is None or cur is None:
-                        _drop_state(c, a.entity, a.key)  # re-create it on the server / delete it there
+                    mine[(a.entity, a.key)] = a.remote_id
+                    if a.remote is None:
+                        _drop_state(c, a.entity, a.key)  # deleted there, kept here: created again
                     continue
                 if choice == "both" and cur is not None:
                     copy_id = _copy_climb(c, cur)
@@ -551,12 +553,12 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
     pushes = [a for a in pushes if (a.entity, a.key) not in conflicted]
     # mine: send the local version; both: the copies are new climbs
     state = _state(conn)
-    for entity, key in sorted(mine):
+    for (entity, key), remote_id in sorted(mine.items()):
         kind = "update" if (entity, key) in state else "create"
-        if (entity, key) not in {(x.entity, x.key) for x in pushes}:
-            row = _local_row(conn, entity, key)
-            pushes.append(Action(entity, kind if row else "delete_remote", key, state.get((entity, key), ("",))[0],
-                                 _title(entity, row, key)))
+        row = _local_row(conn, entity, key)
+        if row is None and entity == "climb_personal":
+            continue
+        pushes.append(Action(entity, kind if row else "delete_remote", key, remote_id, _title(entity, row, key)))
     pushes.extend(Action("climb", "create", cid, "", "copy") for cid in both)
     _push_all(store, client, plan, pushes, rep, say, is_cancelled)
 

@@ -231,3 +231,24 @@ def test_personal_notes_rating_and_project_flag_travel(tmp_path: Path, server: L
     assert rep.ok
     with Store.open(b) as s:
         assert s.climb(cid).personal_notes == "from A"
+
+
+def test_deleted_here_changed_there_is_a_conflict_both_ways(tmp_path: Path, server: LiveServer):
+    a, b = device(tmp_path, "a", server), device(tmp_path, "b", server)
+    face, _holds = _personal_wall(a)
+    one, two = _climb(a, face, "One"), _climb(a, face, "Two")
+    sync(a)
+    sync(b)
+    _edit(a, one, name="One, renamed on A")
+    _edit(a, two, name="Two, renamed on A")
+    assert sync(a)[1].ok
+    with Store.open(b) as s, s.transaction() as c:
+        c.execute("DELETE FROM climbs WHERE id IN (?, ?)", (one, two))
+    pv = ops.preview(ops.Op.RAILWAY_SYNC, b)
+    assert {(i.key, i.category) for i in pv.items} == {(one, "conflict"), (two, "conflict")}
+    assert all(i.choices == ("mine", "theirs") for i in pv.items)
+    rep = ops.run(pv, b, resolutions={one: "mine", two: "theirs"})
+    assert rep.ok, rep.errors
+    assert [r[0] for r in server.sql("SELECT name FROM climbs")] == ["Two, renamed on A"]
+    with Store.open(b) as s:
+        assert s.climb(one) is None and s.climb(two).name == "Two, renamed on A"
