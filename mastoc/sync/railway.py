@@ -20,10 +20,8 @@ plan -> preview -> apply, like the Stokt import:
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from mastoc.backends.errors import AuthError, BackendError, BadRequestError, CancelledError, NotFoundError
@@ -876,9 +874,3 @@ def _delete_remote(client: RailwayClient, a: Action) -> None:
     except NotFoundError:
         pass  # already gone: a replay
 
-
-def data_directory(store: Store) -> Path:
-    return store.directory
-
-
-_ = uuid  # ids are chosen by the caller (new_id)
