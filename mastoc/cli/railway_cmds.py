@@ -76,7 +76,8 @@ def _errors(action: str) -> Iterator[None]:
     except be.AuthError as exc:
         if action == "login":
             raise CliError("login failed: wrong e-mail or password", EXIT_AUTH) from None
-        raise CliError(f"{action}: {exc}; run `mastoc railway login --username EMAIL`", EXIT_AUTH) from None
+        hint = "" if "railway login" in str(exc) else "; run `mastoc railway login --username EMAIL`"
+        raise CliError(f"{action}: {exc}{hint}", EXIT_AUTH) from None
     except be.NotFoundError as exc:
         raise CliError(f"{action}: not found ({exc})", EXIT_NOT_FOUND) from None
     except be.RateLimitedError as exc:
