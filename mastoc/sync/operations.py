@@ -198,10 +198,10 @@ def login(backend: str, username: str, password: str, url: str | None = None,
         credentials.save(credentials.Credentials("stokt", token=token, base_url=base, username=username,
                                                  extra={"home_gym": home} if home else {}), directory)
         return username
-    from mastoc.backends.railway.client import RailwayClient
+    from mastoc.sync.railway_session import login_client
 
     base = (url or backend_url("railway", data_dir)).rstrip("/")
-    with RailwayClient(base) as client:
+    with login_client(base) as client:
         tokens = client.login(username, password)
     from mastoc.sync import railway
 

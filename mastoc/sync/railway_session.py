@@ -66,5 +66,10 @@ def client_for(directory: Path, *, on_wait: Callable[[float, str], None] | None 
 
 
 def _config() -> TransportConfig:
+    # retries cover a flaky network (N2); short backoffs keep "no network" failing within ~4 s (N7)
     return TransportConfig(connect_timeout=float(os.environ.get("MASTOC_CONNECT_TIMEOUT", "5")),
-                           read_timeout=60.0, max_retries=4, rate_per_second=0)
+                           read_timeout=60.0, max_retries=4, backoff_base=0.25, backoff_max=4.0, rate_per_second=0)
+
+
+def login_client(url: str) -> RailwayClient:
+    return RailwayClient(url, config=_config())
