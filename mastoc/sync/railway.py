@@ -52,6 +52,7 @@ class Action:
     remote: dict[str, Any] | None = None  # the server version as local columns (pulls, conflicts)
     local_hash: str | None = None  # the local row's hash when planned (None: no local row)
     fields: list[str] = field(default_factory=list)
+    admin_only: bool = False  # Stokt structure: only an admin account may send it
 
     @property
     def direction(self) -> str:
@@ -210,12 +211,13 @@ def local_changes(conn: Any, state: dict[tuple[str, str], tuple[str, str | None,
             h = rm.content_hash(entity, row)
             if entity == "hold_annotation":
                 row = {**row, "_num": nums.get(row["hold_id"])}
+            admin_only = entity in ("gym", "user") or (entity in ("face", "hold") and bool(row.get("stokt_id")))
             if st is None:
                 out.append(Action(entity, "create", lid, "", _title(entity, row, lid),
-                                  _detail(entity, row, [], "new here"), local_hash=h))
+                                  _detail(entity, row, [], "new here"), local_hash=h, admin_only=admin_only))
             elif st[1] != h:
                 out.append(Action(entity, "update", lid, st[0], _title(entity, row, lid),
-                                  _detail(entity, row, [], "changed here"), local_hash=h))
+                                  _detail(entity, row, [], "changed here"), local_hash=h, admin_only=admin_only))
         for (e, lid), (rid, _b, _be) in state.items():
             if e == entity and lid not in local and (e, lid) not in skip and e != "climb_personal":
                 out.append(Action(entity, "delete_remote", lid, rid, _title(entity, None, lid), "deleted here"))
@@ -303,7 +305,12 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
     plan.actions = [a for a in plan.actions if a.kind != "matched"] + [a for a in plan.actions if a.kind == "matched"]
     for sha, face in plan.downloads.items():
         plan.actions.append(Action("image", "download", sha, sha, f"Photo of face {face[:8]}", "to download"))
-    plan.actions.extend(local_changes(conn, state, touched))
+    pushes = local_changes(conn, state, touched)
+    held = [a for a in pushes if a.admin_only and not plan.is_admin]
+    if held:
+        plan.warnings.append(f"{len(held)} Stokt record(s) (gyms, setters, faces, holds) can only be sent by an "
+                             "admin account; they stay on this device")
+    plan.actions.extend(a for a in pushes if plan.is_admin or not a.admin_only)
     return plan
 
 
@@ -349,7 +356,7 @@ def _plan_one(entity: str, lid: str, rkey: str, remote: dict[str, Any] | None, l
     if base is not None and l_hash == base:
         return Action(entity, "updated", lid, rkey, title, _detail(entity, remote, fields, ""), remote=remote,
                       local_hash=l_hash, fields=fields)
-    if entity in ("gym", "user") or rm.edit_hash(entity, local) == rm.edit_hash(entity, remote) or (
+    if entity in ("gym", "user") or (base is None and entity in ("face", "hold")) or rm.edit_hash(entity, local) == rm.edit_hash(entity, remote) or (
             entity == "climb" and st and st[2] == rm.edit_hash(entity, local)):
         # the local side did not edit what a person edits: follow the server
         return Action(entity, "updated", lid, rkey, title, _detail(entity, remote, fields, ""), remote=remote,

@@ -94,3 +94,30 @@ def test_init_from_stokt_fills_an_empty_server(tmp_path: Path, server: LiveServe
     assert server.sql("SELECT original_sha256 FROM images WHERE sha256 = :s", s=stored)[0][0] == sha
     with pytest.raises(ServerNotEmptyError):
         init_from_stokt(a)
+
+
+def test_a_non_admin_account_syncs_its_climbs_without_stokt_structure_errors(
+        tmp_path: Path, server: LiveServer, standin: StoktStandin, monkeypatch):
+    import requests
+
+    monkeypatch.setenv("MASTOC_STOKT_URL", standin.url)
+    a = device(tmp_path, "a", server)
+    _stokt_login(a, standin)
+    init_from_stokt(a)
+    requests.post(f"{server.url}/api/auth/register", json={"email": "friend@example.org", "username": "friend",
+                  "password": "password-456", "full_name": "Friend"}, timeout=10).raise_for_status()
+    b = tmp_path / "b"
+    ops.login("railway", "friend@example.org", "password-456", url=server.url, data_dir=b)
+    _stokt_login(b, standin)
+    ops.run(ops.preview(ops.Op.STOKT_IMPORT, b), b)  # B also imported from Stokt itself
+    with Store.open(b) as s:
+        face = s.face(FACE_ID)
+        cid = new_id()
+        s.save_climb(Climb(id=cid, face_id=face.id, name="Friend's climb", holds_list="S829284 O829309 T829220",
+                           grade_font="6A", grade_ircra=15.5, source=Source.MASTOC))
+    pv, rep = sync(b)
+    assert rep.ok, rep.errors[:3]
+    assert [(i.entity, i.category) for i in pv.items if i.direction == "push"] == [("climb", "create")]
+    assert server.count("climbs") == 1018 and server.count("holds") == 776
+    with Store.open(b) as s:
+        assert s.counts()["climbs"] == 1018
