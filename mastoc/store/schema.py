@@ -229,7 +229,7 @@ def _script(conn: sqlite3.Connection, script: str) -> None:
 
 
 # Index i holds the migration from version i to version i + 1. Append only.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, sync_schema.v3]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, sync_schema.v3, sync_schema.v4]
 
 
 def latest_version() -> int:

@@ -11,6 +11,9 @@ Kept in its own module (owned by the sync work) and appended to `schema.MIGRATIO
 - `push_intents`: a climb about to be posted, recorded BEFORE the request so that a crash after the
   backend's answer is reconciled (against the backend's list) instead of posting a duplicate.
 - `sync_conflicts`: the losing side of a resolved conflict, as JSON, so nothing is lost silently.
+
+Schema step 4 (`v4`): `settings`, a small key/value table for choices that are not per backend
+(the active backend of the sync facade, `mastoc.sync.operations`).
 """
 
 from __future__ import annotations
@@ -68,3 +71,15 @@ def v3(conn: sqlite3.Connection) -> None:
     for statement in V3.split(";"):
         if statement.strip():
             conn.execute(statement)
+
+
+V4 = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT
+)
+"""
+
+
+def v4(conn: sqlite3.Connection) -> None:
+    conn.execute(V4)
