@@ -92,6 +92,7 @@ class SyncPanel(QDialog):
         self._cancel = threading.Event()
         self._retry: Callable[[], None] | None = None
         self._retry_at: float | None = None
+        self._retry_text = ""
         self._wait_until: float | None = None
         self._wait_step = ""
         self._loading_active = False
@@ -323,9 +324,12 @@ class SyncPanel(QDialog):
 
     def logout(self) -> None:
         backend = self.op_backend()
-        self.tasks.submit(self.ops.logout, backend, self.directory, key="sync-login",
-                          on_done=lambda _: (self._set_message(f"Logged out of {BACKEND_NAMES.get(backend, backend)}."),
-                                             self.refresh_status()),
+
+        def done(_: object) -> None:
+            self._set_message(f"Logged out of {BACKEND_NAMES.get(backend, backend)}.")
+            self.refresh_status()
+
+        self.tasks.submit(self.ops.logout, backend, self.directory, key="sync-login", on_done=done,
                           on_error=lambda e: self._show_error(plain_error(e, backend), None))
 
     # --- preview and run ----------------------------------------------------------------------

@@ -22,6 +22,7 @@ from mastoc.ui.sync_words import (
 )
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+MAX_ROWS = 2000  # rows listed per category (the rest is counted, and included): keeps P11 with 100k climbs
 COL_TITLE, COL_DETAIL, COL_DIR, COL_CHOICE = range(4)
 
 
@@ -34,6 +35,7 @@ class PreviewView(QTabWidget):
         self._checks: dict[str, QTreeWidgetItem] = {}
         self._choices: dict[str, QComboBox] = {}
         self._rows: dict[str, QTreeWidgetItem] = {}
+        self._unlisted_selectable: set[str] = set()
 
     def clear_preview(self) -> None:
         while self.count():
@@ -43,6 +45,7 @@ class PreviewView(QTabWidget):
         self._checks.clear()
         self._choices.clear()
         self._rows.clear()
+        self._unlisted_selectable.clear()
 
     def set_preview(self, preview, default_choice: str = "") -> None:
         self.clear_preview()
@@ -93,8 +96,13 @@ class PreviewView(QTabWidget):
             font.setBold(True)
             head.setFont(0, font)
             head.setData(0, KEY_ROLE, f"category:{category}")
+            rows = []
+            listed, unlisted = items[:MAX_ROWS], items[MAX_ROWS:]
+            self._unlisted_selectable.update(it.key for it in unlisted if it.selectable)
+            items = listed
             for it in items:
-                row = QTreeWidgetItem(head, [it.title, it.detail, DIRECTION_ARROWS.get(it.direction, it.direction), ""])
+                row = QTreeWidgetItem([it.title, it.detail, DIRECTION_ARROWS.get(it.direction, it.direction), ""])
+                rows.append(row)
                 row.setData(0, KEY_ROLE, it.key)
                 row.setToolTip(COL_DIR, "from the backend to this computer" if it.direction == "pull"
                                else "from this computer to the backend")
@@ -104,6 +112,8 @@ class PreviewView(QTabWidget):
                     row.setFlags(row.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                     row.setCheckState(0, Qt.CheckState.Checked)
                     self._checks[it.key] = row
+            head.addChildren(rows)  # one insertion, not one per row
+            for it, row in zip(items, rows, strict=True):
                 if it.choices:
                     box = QComboBox()
                     box.setObjectName(f"choice-{it.key}")
@@ -114,6 +124,10 @@ class PreviewView(QTabWidget):
                         box.setCurrentIndex(box.findData(default_choice))
                     tree.setItemWidget(row, COL_CHOICE, box)
                     self._choices[it.key] = box
+            if unlisted:
+                more = QTreeWidgetItem(head, [f"… and {len(unlisted):,} more (included, not listed)"])
+                more.setFirstColumnSpanned(True)
+                more.setData(0, KEY_ROLE, None)
             head.setExpanded(category == "conflict" or len(items) <= 200)
         # counted-only categories (unchanged, and anything not itemised)
         for category, n in sorted(counts.items(), key=lambda kv: category_key(kv[0])):
@@ -137,7 +151,8 @@ class PreviewView(QTabWidget):
         """The ticked keys, or None when nothing in the preview is selectable (= everything)."""
         if not self._checks:
             return None
-        return {k for k, row in self._checks.items() if row.checkState(0) == Qt.CheckState.Checked}
+        ticked = {k for k, row in self._checks.items() if row.checkState(0) == Qt.CheckState.Checked}
+        return ticked | self._unlisted_selectable
 
     def conflict_keys(self) -> list[str]:
         return list(self._choices)
@@ -158,6 +173,8 @@ class PreviewView(QTabWidget):
                 head = tree.topLevelItem(g)
                 for c in range(head.childCount()):
                     row = head.child(c)
+                    if row.data(0, KEY_ROLE) is None:
+                        continue
                     out.append((str(head.data(0, KEY_ROLE)).removeprefix("category:"), row.text(COL_TITLE),
                                 row.text(COL_DETAIL)))
         return out

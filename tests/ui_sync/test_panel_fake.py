@@ -142,3 +142,21 @@ def test_cancel_mid_run_then_rerun_finishes_and_history_lists_runs(qtbot, data_d
     assert rows[0][1] == "Railway (mastoc server)" and rows[0][4] == "ok"
     assert rows[1][4].startswith("cancelled")
     assert rows[0][3] == "Climbs: 1 new, 1 updated"
+
+
+def test_huge_previews_list_the_first_rows_and_include_the_rest(qtbot):
+    from mastoc.ui.sync_preview import MAX_ROWS, PreviewView
+    from tests.ui_sync.fake_ops import Op, Preview, PreviewItem
+
+    n = MAX_ROWS + 500
+    items = [PreviewItem("climb", "to_push", f"k{i}", f"Climb {i}", "6A", "push", selectable=True) for i in range(n)]
+    view = PreviewView()
+    qtbot.addWidget(view)
+    view.set_preview(Preview(Op.STOKT_PUSH, items, {"climb": {"to_push": n}}))
+    assert len(view.row_texts()) == MAX_ROWS
+    head = view.widget(0).topLevelItem(0)
+    assert head.text(0) == f"To push ({n:,})"
+    assert head.child(head.childCount() - 1).text(0) == "… and 500 more (included, not listed)"
+    view.set_checked("k3", False)
+    chosen = view.selected()
+    assert len(chosen) == n - 1 and "k3" not in chosen and f"k{n - 1}" in chosen

@@ -1,0 +1,97 @@
+"""P11 for the Sync panel: the longest UI event-loop stall during a full import driven from the panel.
+
+    PYTHONPATH=. QT_QPA_PLATFORM=offscreen python benchmarks/bench_sync_panel.py [--latency 0.02]
+
+The main window runs on the demo wall; the Stokt stand-in runs in its own process (with per-response
+latency); the panel previews a first (full) import of the real fixtures (1,017 climbs, the photo),
+runs it, and the main window reloads the wall and the list. A 2 ms timer on the UI thread measures
+the longest gap between its ticks over each phase. A tooling script: it waits with a local event loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from benchmarks.bench_stokt_sync import Server  # noqa: E402
+from benchmarks.bench_ui import StallMeter  # noqa: E402
+from mastoc.store.db import Store  # noqa: E402
+from mastoc.sync import operations as ops  # noqa: E402
+from mastoc.ui import first_start  # noqa: E402
+from mastoc.ui.main_window import MainWindow  # noqa: E402
+
+
+def spin(cond, timeout: float = 120.0) -> None:
+    end = time.monotonic() + timeout
+    loop = QEventLoop()
+    while not cond():
+        if time.monotonic() > end:
+            raise TimeoutError("timed out")
+        QTimer.singleShot(5, loop.quit)
+        loop.exec()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--latency", type=float, default=0.02)
+    args = ap.parse_args()
+    app = QApplication.instance() or QApplication([])
+    directory = Path(tempfile.mkdtemp(prefix="bench-sync-panel-"))
+    with Store.open(directory) as st:
+        first_start.ensure_demo(st)
+    with Server(latency=args.latency) as server:
+        ops.login("stokt", "climber@example.com", "correct horse", server.url, directory)
+        st = Store.open(directory)
+        w = MainWindow(st)
+        w.save_preferences = lambda: None
+        w.resize(1280, 800)
+        w.show()
+        w.start()
+        spin(lambda: w._ready_sent and w.tasks.pending() == 0)
+        w.import_from_stokt()
+        panel = w.sync_panel
+        spin(lambda: panel.current_op() == "stokt-import" and panel.status is not None and not panel.busy)
+        meter = StallMeter()
+        panel.full_box.setChecked(True)
+        got: dict[str, object] = {}
+        panel.previewReady.connect(lambda pv: got.update(preview=pv))
+        panel.runFinished.connect(lambda r: got.update(report=r))
+        w.faceLoaded.connect(lambda _f: got.update(face=True))
+
+        meter.start()
+        t0 = time.perf_counter()
+        panel.start_preview()
+        spin(lambda: "preview" in got)
+        t_preview = time.perf_counter() - t0
+        stall_preview = meter.stop()
+        rows = len(panel.preview_view.row_texts())
+
+        meter.start()
+        t0 = time.perf_counter()
+        panel.start_run()
+        spin(lambda: "report" in got and "face" in got and w.tasks.pending() == 0 and w.model.total == 1017)
+        t_run = time.perf_counter() - t0
+        stall_run = meter.stop()
+        report = got["report"]
+        print(f"latency per response: {args.latency * 1000:.0f} ms")
+        print(f"preview of a full import: {t_preview:.2f} s, {rows:,} rows listed; "
+              f"P11 longest UI stall {stall_preview:.1f} ms")
+        print(f"run + wall/list refresh:  {t_run:.2f} s (ok={report.ok}); P11 longest UI stall {stall_run:.1f} ms")
+        w.close()
+        w.tasks.wait()
+        panel.tasks.wait()
+        st.close()
+    app.quit()
+
+
+if __name__ == "__main__":
+    main()
