@@ -388,7 +388,8 @@ class SyncPanel(QDialog):
         if n == 0:
             self._set_message("Everything is up to date: nothing to do.")
         else:
-            extra = f" {conflicts} conflict{'s' if conflicts != 1 else ''} need a choice." if conflicts else ""
+            extra = (f" {conflicts} conflict{'s need' if conflicts != 1 else ' needs'} a choice (left as they are"
+                     " when you decide later).") if conflicts else ""
             self._set_message(f"Preview ready: {n:,} change{'s' if n != 1 else ''}. Nothing has been written yet; "
                               f"press Run to apply.{extra}")
         self.tabs.setCurrentIndex(TAB_PREVIEW)
@@ -518,7 +519,7 @@ class SyncPanel(QDialog):
         if p.total:
             self.progress.setRange(0, int(p.total))
             self.progress.setValue(min(int(p.done), int(p.total)))
-            self.progress.setFormat("%v of %m")
+            self.progress.setFormat("%v of %m done")
         else:
             self.progress.setRange(0, 0)
         if self._cancel.is_set():
@@ -536,7 +537,7 @@ class SyncPanel(QDialog):
         self._wait_until = None
         self._tick.stop()
         self.progress.setRange(0, 1)
-        self.progress.setValue(1 if not self._cancel.is_set() else 0)
+        self.progress.setValue(0)  # idle: an empty bar (the message says how it ended)
         self.progress.setFormat("")
         self.step_label.setText("")
 

@@ -57,8 +57,8 @@ class PreviewView(QTabWidget):
         for entity in entities:
             counts = preview.counts.get(entity, {})
             groups = by_entity.get(entity, {})
-            if not groups and not any(counts.values()):
-                continue
+            if not groups and not any(n for c, n in counts.items() if c != "unchanged"):
+                continue  # nothing but unchanged things: the counts line above the tabs says it
             tree = self._tree(entity, groups, counts, default_choice)
             listed = sum(len(v) for v in groups.values())
             conflicts = len(groups.get("conflict", ()))

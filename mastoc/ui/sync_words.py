@@ -45,6 +45,13 @@ def category_name(category: str) -> str:
     return CATEGORY_NAMES.get(category, category.replace("_", " ").capitalize())
 
 
+def count_word(category: str, n: int) -> str:
+    """How a count reads: "1 conflict", "2 conflicts", "3 to push", "10 unchanged"."""
+    if category == "conflict":
+        return "conflict" if n == 1 else "conflicts"
+    return category_name(category).lower()
+
+
 def category_key(category: str) -> tuple[int, str]:
     return (CATEGORY_ORDER.index(category) if category in CATEGORY_ORDER else len(CATEGORY_ORDER), category)
 
@@ -61,11 +68,11 @@ def counts_text(counts: dict | str | None) -> str:
     parts = []
     if all(isinstance(v, (int, float)) for v in counts.values()):
         counts = {"": counts}
-    for entity, cats in counts.items():
+    for entity, cats in sorted(counts.items(), key=lambda kv: (kv[0] != "climb", 0)):
         if not isinstance(cats, dict):
             parts.append(f"{entity_name(entity)}: {cats}")
             continue
-        inner = ", ".join(f"{n:,} {category_name(c).lower()}" for c, n in sorted(cats.items(), key=lambda kv: category_key(kv[0]))
+        inner = ", ".join(f"{n:,} {count_word(c, n)}" for c, n in sorted(cats.items(), key=lambda kv: category_key(kv[0]))
                           if n)
         if inner:
             parts.append(f"{entity_name(entity)}: {inner}" if entity else inner)
@@ -139,7 +146,8 @@ def history_row(run: dict) -> tuple[str, str, str, str, str]:
     when = when_text(run.get("started_at") or run.get("finished_at"))
     backend = BACKEND_NAMES.get(str(run.get("backend", "")), str(run.get("backend", "")))
     direction = str(run.get("direction", ""))
-    direction = {"pull": "import", "push": "push", "both": "sync"}.get(direction, direction)
+    direction = {"pull": "import", "push": "push", "both": "sync", "import-full": "import (full)",
+                 "import-incremental": "import"}.get(direction, direction.replace("-", " "))
     outcome = str(run.get("status", ""))
     message = run.get("message") or ""
     if message and outcome not in ("ok",):
