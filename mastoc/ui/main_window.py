@@ -626,11 +626,17 @@ class MainWindow(QMainWindow):
             self.sync_panel.synced.connect(self.after_sync)
         self.sync_panel.show_for(op, backend)
 
-    def after_sync(self, _report: object = None) -> None:
-        """A sync may have changed anything: reload the wall (holds, photo, setters) and the climb list."""
+    def after_sync(self, report: object = None) -> None:
+        """After a sync: reload the climb list (and the wall itself when faces, holds or photos changed)."""
         faces = [f for f in self.store.faces() if f.stokt_id != self._demo_id]
         if self.face is not None and (self.face.stokt_id != self._demo_id or not faces):
-            self.open_face(self.face.id)
+            if _wall_changed(report):
+                self.open_face(self.face.id)
+            else:  # climbs only: no need to rebuild 776 hold outlines and the photo
+                self.tasks.submit(data.setters, self.directory, self.face.id, key="setters",
+                                  on_done=self.filters.set_setters)
+                self.refresh_query()
+                self._show_details()
         elif faces:
             self._pending_climb = None
             self.open_face(faces[0].id)
@@ -654,6 +660,15 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_preferences()
         super().closeEvent(event)
+
+
+def _wall_changed(report: object) -> bool:
+    """Whether a sync report may have changed a face, its holds or its photo (True when unsure)."""
+    counts = getattr(report, "counts", None)
+    if not isinstance(counts, dict):
+        return True
+    return any(n for entity in ("gym", "wall", "face", "hold", "image", "photo")
+               for cat, n in (counts.get(entity) or {}).items() if cat != "unchanged")
 
 
 def _hold_climbs(directory: Path, q: ClimbQuery) -> tuple[data.Counts, list[ClimbRow]]:

@@ -3,6 +3,7 @@ and after a run the wall and the climb list refresh without a restart."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from mastoc.store.db import Store
@@ -63,4 +64,16 @@ def test_after_an_import_the_wall_and_list_refresh(qtbot, data_dir: Path, fixtur
         qtbot.waitUntil(lambda: w.model.total == 1017, timeout=20_000)
         assert demo_rows != 1017
         assert len(w.scene.holds) == 776
+        # an upstream rename reaches the list at the next import, without rebuilding the wall
+        first = json.loads((fixtures_dir / "climbs_page_1.json").read_text(encoding="utf-8"))["results"][0]
+        standin.edit_climb(first["id"], name="Renamed upstream")
+        qtbot.waitUntil(lambda: not panel.busy and panel.preview_btn.isEnabled(), timeout=10_000)
+        with qtbot.waitSignal(panel.previewReady, timeout=30_000):
+            panel.preview_btn.click()
+        assert [r[1] for r in panel.preview_view.row_texts() if r[0] == "updated"] == ["Renamed upstream"]
+        with qtbot.assertNotEmitted(w.faceLoaded, wait=500), qtbot.waitSignal(w.model.pageLoaded, timeout=30_000):
+            panel.run_btn.click()
+        local = w.store.climb(first["id"]).id
+        qtbot.waitUntil(lambda: w.model.row_of(local) is not None
+                        and w.model.rows[w.model.row_of(local)].name == "Renamed upstream", timeout=10_000)
         panel.tasks.wait(10_000)
