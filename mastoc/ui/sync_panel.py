@@ -313,7 +313,7 @@ class SyncPanel(QDialog):
             self.refresh_status()
 
         def failed(exc: Exception) -> None:
-            err = plain_error(exc, backend)
+            err = plain_error(exc, backend, logging_in=True)
             if self.login_dialog is not None:
                 self.login_dialog.show_error(err.text)
             else:

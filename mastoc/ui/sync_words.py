@@ -106,7 +106,7 @@ class PlainError:
     retry_in: float | None = None  # seconds, for rate limits with a known wait
 
 
-def plain_error(exc: BaseException, backend: str = "") -> PlainError:
+def plain_error(exc: BaseException, backend: str = "", *, logging_in: bool = False) -> PlainError:
     name = BACKEND_NAMES.get(backend, backend) or "The server"
     short = "Stokt" if backend == "stokt" else ("The mastoc server" if backend == "railway" else name)
     msg = str(exc).strip()
@@ -118,9 +118,11 @@ def plain_error(exc: BaseException, backend: str = "") -> PlainError:
         return PlainError(text, "rate_limited", wait)
     if isinstance(exc, AuthError):
         low = msg.lower()
-        if "password" in low or "credential" in low or "unable to log in" in low:
+        if logging_in or "password" in low or "credential" in low or "unable to log in" in low:
             return PlainError("Wrong password (or user name). Log in again.", "auth")
-        return PlainError(f"Not logged in to {name}: {msg or 'log in first'}.".replace("..", "."), "auth")
+        if exc.status == 403:
+            return PlainError(f"{name} refused: this account may not do that.", "auth")
+        return PlainError(f"Not logged in to {name} (or the session expired): log in again.", "auth")
     if isinstance(exc, TransientError):
         return PlainError(f"{short} is unreachable ({msg or 'network failure'}). Check the connection and retry.",
                           "network")
