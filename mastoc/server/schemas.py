@@ -322,6 +322,9 @@ class HoldGeometry(In):
 
 class HoldCreate(HoldGeometry):
     uid: uuid.UUID | None = Field(default=None, description="client-chosen hold uuid (idempotent create)")
+    id: Annotated[int, Field(ge=1_000_000_000, le=2_147_483_647)] | None = Field(
+        default=None, description="client-chosen public hold id (>= 1,000,000,000; used when free, so a hold keeps "
+        "the number a device gave it)")
 
 
 class HoldUpdate(In):
@@ -344,6 +347,7 @@ def _enum(values: tuple[str, ...]):  # type: ignore[no-untyped-def]
 
 
 class AnnotationInput(In):
+    id: uuid.UUID | None = Field(default=None, description="client-chosen id, used when the annotation is created")
     grip_type: _enum(GRIP_TYPES) = None  # type: ignore[valid-type]
     condition: _enum(CONDITIONS) = None  # type: ignore[valid-type]
     difficulty: _enum(DIFFICULTIES) = None  # type: ignore[valid-type]

@@ -1,12 +1,846 @@
-"""Bidirectional sync between the local store and a mastoc server (the "Railway" backend)."""
+"""Bidirectional sync between the local store and a mastoc server (the "Railway" backend).
+
+plan -> preview -> apply, like the Stokt import:
+
+- `plan_sync` reads the server's changes feed from the stored cursor (`sync_cursors`, backend
+  `railway`, key `changes_cursor`; clocks are never used), maps every changed record to local
+  columns (`railway_map`) and compares three versions per record: the local row, the server's and
+  the base (content hashes in `sync_state` at the last sync). Result: pulls (`new`, `updated`,
+  `deleted_upstream`), `conflict`s (both sides changed; never resolved silently: mine / theirs /
+  both), and pushes (`create`, `update`, `delete_remote` for local deletions, `upload` for photos)
+  for local rows whose hash differs from their base. Nothing is written.
+- `apply_sync` writes exactly that plan: photos needed by pulled faces are downloaded (verified by
+  SHA-256), the pulls and the chosen resolutions go in one transaction, then the pushes are sent in
+  dependency order (gyms, users, photos, faces, holds, climbs, annotations, lists, list items), each
+  answer recorded as the new base right away. Creates carry the local id (the server keeps the
+  client's UUIDs: the same mastoc id on every device), so a replayed push makes one record. The
+  cursor is stored only when no conflict is left undecided (undecided ones come back next time).
+"""
 
 from __future__ import annotations
 
-from mastoc.store.db import Store
-from mastoc.sync.railway_session import client_for, save_tokens
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-__all__ = ["client_for", "pending_changes", "save_tokens"]
+from mastoc.backends.errors import AuthError, BackendError, BadRequestError, NotFoundError
+from mastoc.backends.railway.client import RailwayClient
+from mastoc.domain.ids import id_for_stokt, new_id
+from mastoc.store import images, paths, rows
+from mastoc.store.db import Store
+from mastoc.sync import railway_map as rm
+from mastoc.sync.railway_session import BACKEND, client_for, save_tokens
+
+__all__ = ["BACKEND", "SyncPlan", "SyncReport", "apply_sync", "client_for", "pending_changes", "plan_sync",
+           "save_tokens"]
+
+Say = Callable[[str, int, int | None], None]
+_CHUNK = 200
+PULL_KINDS = ("new", "updated", "deleted_upstream")
+PUSH_KINDS = ("create", "update", "delete_remote", "upload")
+
+
+@dataclass(slots=True)
+class Action:
+    entity: str
+    kind: str
+    key: str  # local id (an image: its local sha256)
+    remote_id: str
+    title: str
+    detail: str = ""
+    remote: dict[str, Any] | None = None  # the server version as local columns (pulls, conflicts)
+    local_hash: str | None = None  # the local row's hash when planned (None: no local row)
+    fields: list[str] = field(default_factory=list)
+
+    @property
+    def direction(self) -> str:
+        return "push" if self.kind in PUSH_KINDS else "pull"
+
+
+@dataclass(slots=True)
+class SyncPlan:
+    actions: list[Action] = field(default_factory=list)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    cursor_from: int = 0
+    cursor_to: int = 0
+    user_id: str | None = None
+    is_admin: bool = False
+    downloads: dict[str, str] = field(default_factory=dict)  # server sha256 -> face id needing it
+    warnings: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for e, n in self.unchanged.items():
+            out.setdefault(e, {})["unchanged"] = n
+        for a in self.actions:
+            if a.kind == "matched":
+                continue
+            c = out.setdefault(a.entity, {})
+            c[a.kind] = c.get(a.kind, 0) + 1
+        return out
+
+    @property
+    def conflicts(self) -> list[Action]:
+        return [a for a in self.actions if a.kind == "conflict"]
+
+    def preview_items(self) -> list[dict[str, Any]]:
+        out = []
+        for a in self.actions:
+            if a.kind == "matched":
+                continue
+            choices: tuple[str, ...] = ()
+            if a.kind == "conflict":
+                choices = ("mine", "theirs", "both") if a.entity == "climb" and a.remote is not None else ("mine", "theirs")
+            out.append({"entity": a.entity, "category": a.kind, "key": a.key, "title": a.title, "detail": a.detail,
+                        "direction": a.direction, "selectable": False, "choices": choices})
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"backend": BACKEND, "cursor": self.cursor_from, "counts": self.counts(),
+                "items": self.preview_items(), "warnings": self.warnings}
+
+
+@dataclass(slots=True)
+class SyncReport:
+    ok: bool = True
+    cancelled: bool = False
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    message: str = ""
+    errors: list[str] = field(default_factory=list)
+    conflicts_left: int = 0
+
+    def add(self, entity: str, kind: str, n: int = 1) -> None:
+        c = self.counts.setdefault(entity, {})
+        c[kind] = c.get(kind, 0) + n
+
+
+# -- reading the local side ------------------------------------------------------------------------
+def _cursor(conn: Any) -> int:
+    r = conn.execute("SELECT value FROM sync_cursors WHERE backend = ? AND key = 'changes_cursor'", (BACKEND,)).fetchone()
+    return int(r[0]) if r and r[0] else 0
+
+
+def _state(conn: Any) -> dict[tuple[str, str], tuple[str, str | None, str | None]]:
+    cur = conn.execute("SELECT entity_type, local_id, remote_id, base_hash, base_edit_hash FROM sync_state "
+                       "WHERE backend = ?", (BACKEND,))
+    return {(r[0], r[1]): (r[2], r[3], r[4]) for r in cur}
+
+
+def _locals(conn: Any, entity: str) -> dict[str, dict[str, Any]]:
+    cols = ("id", *rm.WRITTEN[entity])
+    extra = ", remote_deleted_at" if entity == "climb" else ""
+    cur = conn.execute(f"SELECT {', '.join(cols)}{extra} FROM {rm.TABLES[entity]}")
+    out = {}
+    for r in cur:
+        d = dict(zip(cols, tuple(r)[:len(cols)], strict=True))
+        if entity == "climb":
+            d["_deleted_upstream"] = r[len(cols)] is not None
+        out[d["id"]] = d
+    return out
+
+
+def _image_map(state: dict[tuple[str, str], tuple[str, str | None, str | None]]) -> dict[str, str]:
+    """local sha256 -> server sha256 of the photos already on the server."""
+    return {local: v[0] for (e, local), v in state.items() if e == "image"}
+
+
+def _eligible(entity: str, row: dict[str, Any]) -> bool:
+    """Whether a local row is something this device sends to the server."""
+    if entity in ("gym", "user"):
+        return bool(row.get("stokt_id"))  # mastoc gyms/users live on the server already (accounts, personal walls)
+    if entity == "climb":
+        return not row.get("_deleted_upstream")
+    return True
+
+
+def _title(entity: str, row: dict[str, Any] | None, key: str) -> str:
+    row = row or {}
+    if entity == "climb":
+        return str(row.get("name") or key)
+    if entity == "hold_annotation":
+        return f"Annotation on hold {row.get('_num') or row.get('hold_id') or key}"
+    if entity == "list":
+        return f"List {row.get('name') or key}"
+    if entity == "list_item":
+        return f"List item {key[:8]}"
+    if entity == "hold":
+        return f"Hold {row.get('num') or key}"
+    if entity == "face":
+        return f"Face {row.get('name') or row.get('stokt_id') or key}"
+    if entity == "gym":
+        return str(row.get("display_name") or key)
+    if entity == "user":
+        return str(row.get("full_name") or key)
+    return key
+
+
+def _detail(entity: str, row: dict[str, Any] | None, fields: list[str], words: str) -> str:
+    parts = []
+    if entity == "climb" and row:
+        parts.append(str(row.get("grade_font") or "?"))
+    parts.append(", ".join(fields) + " changed" if fields else words)
+    return " · ".join(parts)
+
+
+def local_changes(conn: Any, state: dict[tuple[str, str], tuple[str, str | None, str | None]] | None = None,
+                  skip: set[tuple[str, str]] | None = None) -> list[Action]:
+    """Push actions for every local row whose content differs from its base (no network)."""
+    state = _state(conn) if state is None else state
+    skip = skip or set()
+    out: list[Action] = []
+    nums = {r[0]: r[1] for r in conn.execute("SELECT id, num FROM holds")}
+    image_map = _image_map(state)
+    uploads: set[str] = set()
+    for entity in rm.ORDER:
+        local = _locals(conn, entity)
+        for lid, row in local.items():
+            if (entity, lid) in skip or not _eligible(entity, row):
+                continue
+            if entity == "face" and row.get("picture_sha256") and row["picture_sha256"] not in image_map:
+                uploads.add(row["picture_sha256"])
+            st = state.get((entity, lid))
+            h = rm.content_hash(entity, row)
+            if entity == "hold_annotation":
+                row = {**row, "_num": nums.get(row["hold_id"])}
+            if st is None:
+                out.append(Action(entity, "create", lid, "", _title(entity, row, lid),
+                                  _detail(entity, row, [], "new here"), local_hash=h))
+            elif st[1] != h:
+                out.append(Action(entity, "update", lid, st[0], _title(entity, row, lid),
+                                  _detail(entity, row, [], "changed here"), local_hash=h))
+        for (e, lid), (rid, _b, _be) in state.items():
+            if e == entity and lid not in local and (e, lid) not in skip:
+                out.append(Action(entity, "delete_remote", lid, rid, _title(entity, None, lid), "deleted here"))
+    for sha in sorted(uploads):
+        out.insert(0, Action("image", "upload", sha, "", f"Photo {sha[:12]}", "to upload"))
+    return out
 
 
 def pending_changes(store: Store) -> int:
-    return 0
+    """Local changes waiting to be sent to the server."""
+    return len(local_changes(store.conn))
+
+
+# -- planning --------------------------------------------------------------------------------------
+def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = None,
+              cancelled: Callable[[], bool] | None = None) -> SyncPlan:
+    """What a sync would do (see the module docstring). Reads the server; writes nothing."""
+    say = progress or (lambda _s, _d, _t: None)
+    conn = store.conn
+    plan = SyncPlan(cursor_from=_cursor(conn))
+    me = client.me()
+    plan.user_id, plan.is_admin = str(me.get("id")), me.get("role") == "admin"
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    say("Reading the server's changes", 0, None)
+    for pages, page in enumerate(client.iter_changes(plan.cursor_from), 1):
+        if page.reset:
+            latest.clear()
+            plan.warnings.append("the server's change history was reset; everything was compared again")
+        for ch in page.changes:
+            key = (str(ch["entity"]), str(ch["id"]))
+            latest.pop(key, None)  # keep feed order of the LAST change
+            latest[key] = ch
+        plan.cursor_to = page.cursor
+        say(f"Reading the server's changes (page {pages})", pages, None)
+        if cancelled is not None and cancelled():
+            from mastoc.backends.errors import CancelledError
+
+            raise CancelledError("cancelled")
+    state = _state(conn)
+    by_remote = {(e, v[0]): lid for (e, lid), v in state.items()}
+    image_local = {v[0]: local for (e, local), v in state.items() if e == "image"}
+    hold_by_num = {int(r[0]): r[1] for r in conn.execute("SELECT num, id FROM holds")}
+    users = {r[0] for r in conn.execute("SELECT id FROM users")}
+    for (e, rid), ch in latest.items():  # what this pull brings, for mapping later records
+        if e == "hold" and ch["op"] == "upsert" and ch["data"] and ch["data"].get("uid"):
+            hold_by_num[int(rid)] = ch["data"]["uid"]
+        if e == "user" and ch["op"] == "upsert":
+            users.add(rid)
+    lk = rm.Lookup(hold_by_num, users, image_local)
+    touched: set[tuple[str, str]] = set()
+    tomb = {(r[0], r[1]) for r in conn.execute("SELECT entity_type, entity_id FROM tombstones")}
+    locals_ = {e: _locals(conn, e) for e in rm.ORDER}
+    say("Comparing", 0, None)
+    for entity in rm.ORDER:
+        unchanged = 0
+        for (e, rid), ch in latest.items():
+            if e != entity:
+                continue
+            remote = rm.remote_to_local(entity, ch["data"], lk) if ch["op"] == "upsert" and ch["data"] else None
+            if ch["op"] == "upsert" and remote is None:
+                plan.warnings.append(f"{entity} {rid}: not understood; skipped")
+                continue
+            lid = remote["id"] if remote else by_remote.get((entity, _remote_key(entity, rid, ch)), rid)
+            if entity == "hold" and remote is None:
+                lid = by_remote.get((entity, rid)) or hold_by_num.get(int(rid), rid)
+            act = _plan_one(entity, lid, _remote_key(entity, rid, ch), remote, locals_[entity].get(lid),
+                            state.get((entity, lid)), (entity, lid) in tomb)
+            if act is None:
+                unchanged += 1
+                continue
+            touched.add((entity, lid))  # decided here: not planned again as a push
+            if act.kind == "matched":
+                unchanged += 1
+            plan.actions.append(act)
+            if entity == "face" and remote and act.kind in ("new", "updated", "conflict", "matched"):
+                sha = remote.get("_remote_sha")
+                if sha and sha not in image_local and not store.image_path(sha):
+                    plan.downloads[sha] = lid
+        if unchanged:
+            plan.unchanged[entity] = plan.unchanged.get(entity, 0) + unchanged
+    plan.actions = [a for a in plan.actions if a.kind != "matched"] + [a for a in plan.actions if a.kind == "matched"]
+    for sha, face in plan.downloads.items():
+        plan.actions.append(Action("image", "download", sha, sha, f"Photo of face {face[:8]}", "to download"))
+    plan.actions.extend(local_changes(conn, state, touched))
+    return plan
+
+
+def _remote_key(entity: str, rid: str, ch: dict[str, Any]) -> str:
+    data = ch.get("data") or {}
+    if entity == "list_item" and data.get("list_id"):
+        return f"{data['list_id']}:{rid}"
+    if entity == "hold_annotation" and data.get("hold_id"):
+        return f"{data['hold_id']}:{rid}"
+    return rid
+
+
+def _plan_one(entity: str, lid: str, rkey: str, remote: dict[str, Any] | None, local: dict[str, Any] | None,
+              st: tuple[str, str | None, str | None] | None, tombstoned: bool) -> Action | None:
+    base = st[1] if st else None
+    l_hash = rm.content_hash(entity, local) if local else None
+    title = _title(entity, remote or local, lid)
+    if remote is None:  # deleted on the server
+        if local is None:
+            return None
+        if base is None or l_hash == base:
+            return Action(entity, "deleted_upstream", lid, rkey, title,
+                          _detail(entity, local, [], "deleted on the server"), local_hash=l_hash)
+        return Action(entity, "conflict", lid, rkey, title, "changed here, deleted on the server", local_hash=l_hash)
+    r_hash = rm.content_hash(entity, remote)
+    if local is None:
+        if st is not None or tombstoned:
+            if base is not None and r_hash != base:
+                return Action(entity, "conflict", lid, rkey, title, "deleted here, changed on the server", remote=remote)
+            return None  # our deletion is pushed
+        return Action(entity, "new", lid, rkey, title, _detail(entity, remote, [], "new on the server"), remote=remote)
+    fields = rm.changed_fields(entity, local, remote)
+    if l_hash == r_hash:
+        if base == r_hash and st and st[0] == rkey:
+            return None
+        return Action(entity, "matched", lid, rkey, title, remote=remote, local_hash=l_hash)
+    if base is not None and r_hash == base:
+        return None  # only the local side changed: a push
+    if base is not None and l_hash == base:
+        return Action(entity, "updated", lid, rkey, title, _detail(entity, remote, fields, ""), remote=remote,
+                      local_hash=l_hash, fields=fields)
+    if entity != "climb" or rm.edit_hash(entity, local) == rm.edit_hash(entity, remote) or (
+            st and st[2] == rm.edit_hash(entity, local)):
+        # the local side did not edit what a person edits: follow the server
+        return Action(entity, "updated", lid, rkey, title, _detail(entity, remote, fields, ""), remote=remote,
+                      local_hash=l_hash, fields=fields)
+    return Action(entity, "conflict", lid, rkey, title, _detail(entity, remote, fields, "changed on both sides"),
+                  remote=remote, local_hash=l_hash, fields=fields)
+
+
+# -- applying --------------------------------------------------------------------------------------
+def _set_state(c: Any, entity: str, local_id: str, remote_id: str, values: dict[str, Any] | None) -> None:
+    h = rm.content_hash(entity, values) if values is not None else None
+    eh = rm.edit_hash(entity, values) if values is not None and entity in rm.EDIT else None
+    c.execute("DELETE FROM sync_state WHERE backend = ? AND entity_type = ? AND (local_id = ? OR remote_id = ?)",
+              (BACKEND, entity, local_id, remote_id))
+    c.execute("DELETE FROM id_mappings WHERE backend = ? AND entity_type = ? AND (mastoc_id = ? OR remote_id = ?)",
+              (BACKEND, entity, local_id, remote_id))
+    c.execute("INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
+              "last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)", (BACKEND, entity, local_id, remote_id, h, eh, rows.now_ts()))
+    if entity != "image":
+        c.execute("INSERT INTO id_mappings (entity_type, mastoc_id, backend, remote_id, sync_direction, synced_at) "
+                  "VALUES (?, ?, ?, ?, 'both', ?) ON CONFLICT DO NOTHING",
+                  (entity, local_id, BACKEND, remote_id, rows.now_ts()))
+
+
+def _drop_state(c: Any, entity: str, local_id: str) -> None:
+    c.execute("DELETE FROM sync_state WHERE backend = ? AND entity_type = ? AND local_id = ?", (BACKEND, entity, local_id))
+    c.execute("DELETE FROM id_mappings WHERE backend = ? AND entity_type = ? AND mastoc_id = ?",
+              (BACKEND, entity, local_id))
+
+
+def _write_local(c: Any, entity: str, values: dict[str, Any], *, exists: bool) -> None:
+    table = rm.TABLES[entity]
+    cols = [col for col in rm.WRITTEN[entity] if not (exists and col in rm.KEEP_ON_UPDATE.get(entity, ()))]
+    vals = rm.normalize(entity, values)
+    if entity == "face" and not exists and not vals.get("picture_path"):
+        vals["picture_path"] = ""
+    if exists:
+        c.execute(f"UPDATE {table} SET {', '.join(f'{col} = ?' for col in cols)} WHERE id = ?",
+                  (*(vals[col] for col in cols), values["id"]))
+    else:
+        if entity == "climb" and vals.get("stokt_id"):  # a climb this device imported under another id
+            c.execute("UPDATE climbs SET stokt_id = NULL WHERE stokt_id = ? AND id != ?", (vals["stokt_id"], values["id"]))
+        c.execute(f"INSERT INTO {table} (id, {', '.join(cols)}) VALUES ({', '.join('?' * (len(cols) + 1))}) "
+                  f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{col} = excluded.{col}' for col in cols)}",
+                  (values["id"], *(vals[col] for col in cols)))
+    if entity == "climb":
+        c.execute("DELETE FROM climb_holds WHERE climb_id = ?", (values["id"],))
+        c.executemany(rows.CLIMB_HOLD_INSERT, rows.climb_hold_rows(values["id"], vals["holds_list"], vals["grade_ircra"]))
+        if vals.get("stokt_id"):
+            c.execute("DELETE FROM id_mappings WHERE entity_type = 'climb' AND backend = 'stokt' AND mastoc_id = ? "
+                      "AND remote_id != ?", (values["id"], vals["stokt_id"]))
+            c.execute("INSERT INTO id_mappings (entity_type, mastoc_id, backend, remote_id, sync_direction, synced_at) "
+                      "VALUES ('climb', ?, 'stokt', ?, 'railway', ?) ON CONFLICT DO NOTHING",
+                      (values["id"], vals["stokt_id"], rows.now_ts()))
+
+
+def _delete_local(c: Any, entity: str, local_id: str, reason: str) -> None:
+    c.execute(f"DELETE FROM {rm.TABLES[entity]} WHERE id = ?", (local_id,))
+    c.execute("INSERT OR REPLACE INTO tombstones (entity_type, entity_id, deleted_at, reason) VALUES (?, ?, ?, ?)",
+              (entity, local_id, rows.now_ts(), reason))
+    _drop_state(c, entity, local_id)
+
+
+def _can_insert(c: Any, entity: str, v: dict[str, Any]) -> str | None:
+    """Why a pulled row cannot be written (a parent this device cannot see), or None."""
+    parents = {"face": [("gyms", "gym_id")], "hold": [("faces", "face_id")], "climb": [("faces", "face_id")],
+               "hold_annotation": [("holds", "hold_id")],
+               "list_item": [("climb_lists", "list_id"), ("climbs", "climb_id")]}.get(entity, [])
+    for table, col in parents:
+        if c.execute(f"SELECT 1 FROM {table} WHERE id = ?", (v.get(col),)).fetchone() is None:
+            return f"{entity} {v['id']}: its {col[:-3]} is not on this device; skipped"
+    return None
+
+
+def apply_sync(store: Store, client: RailwayClient, plan: SyncPlan, *, resolutions: dict[str, str] | None = None,
+               default_resolution: str | None = None, progress: Say | None = None,
+               cancelled: Callable[[], bool] | None = None) -> SyncReport:
+    """Write exactly `plan` (see the module docstring) and log the run in `sync_runs`."""
+    say = progress or (lambda _s, _d, _t: None)
+    is_cancelled = cancelled or (lambda: False)
+    rep = SyncReport()
+    resolutions = resolutions or {}
+    with store.transaction() as c:
+        run_id = c.execute("INSERT INTO sync_runs (backend, direction, started_at, status, counts) "
+                           "VALUES (?, 'sync', ?, 'running', '{}')", (BACKEND, rows.now_ts())).lastrowid
+    status = "failed"
+    try:
+        _apply(store, client, plan, rep, resolutions, default_resolution, say, is_cancelled)
+        status = "cancelled" if rep.cancelled else ("conflicts" if rep.conflicts_left else
+                                                    ("partial" if rep.errors else "ok"))
+    except BackendError as exc:
+        rep.ok = False
+        rep.errors.append(str(exc))
+        rep.message = f"Sync stopped: {exc}. What was done is kept; sync again to finish."
+        raise
+    finally:
+        rep.ok = status == "ok"
+        if not rep.message:
+            rep.message = _summary(rep)
+        with store.transaction() as c:
+            c.execute("UPDATE sync_runs SET finished_at = ?, status = ?, counts = ?, message = ? WHERE id = ?",
+                      (rows.now_ts(), status, json.dumps(rep.counts), rep.message, run_id))
+    return rep
+
+
+def _summary(rep: SyncReport) -> str:
+    pulled = sum(v for c in rep.counts.values() for k, v in c.items() if k in PULL_KINDS)
+    pushed = sum(v for c in rep.counts.values() for k, v in c.items() if k in ("created", "updated_remote",
+                                                                                "deleted_remote", "uploaded"))
+    msg = f"Synced with the server: {pulled} change(s) received, {pushed} sent"
+    if rep.conflicts_left:
+        msg += f", {rep.conflicts_left} conflict(s) waiting for a decision"
+    if rep.errors:
+        msg += f", {len(rep.errors)} problem(s)"
+    if rep.cancelled:
+        msg += "; cancelled (sync again to finish)"
+    return msg + "."
+
+
+def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport, resolutions: dict[str, str],
+           default_resolution: str | None, say: Say, is_cancelled: Callable[[], bool]) -> None:
+    conn = store.conn
+    # 1. photos the pulled faces need (verified by their SHA-256 before they are stored)
+    downloads = [a for a in plan.actions if a.kind == "download"]
+    for n, a in enumerate(downloads):
+        say(f"Downloading photo {n + 1} of {len(downloads)}", n, len(downloads))
+        data = client.download_image(a.remote_id)
+        info = images.write_image(paths.images_dir(store.directory), data, expected_sha256=a.remote_id)
+        with store.transaction() as c:
+            images.record(c, info, f"railway:{a.remote_id}")
+            _set_state(c, "image", info.sha256, a.remote_id, None)
+        rep.add("image", "downloaded")
+    # 2. pulls and conflict decisions, in one transaction
+    say("Writing what the server sent", 0, None)
+    stale = 0
+    both: list[str] = []
+    mine: set[tuple[str, str]] = set()
+    locals_ = {e: _locals(conn, e) for e in rm.ORDER}
+    with store.transaction() as c:
+        for a in plan.actions:
+            if a.direction != "pull" or a.entity == "image" or a.kind == "download":
+                continue
+            cur = locals_[a.entity].get(a.key)
+            now_hash = rm.content_hash(a.entity, cur) if cur else None
+            if a.kind == "conflict":
+                choice = resolutions.get(a.key, default_resolution)
+                if choice not in ("mine", "theirs", "both") or (choice == "both" and (a.entity != "climb" or a.remote is None)):
+                    rep.conflicts_left += 1
+                    rep.add(a.entity, "conflict")
+                    continue
+                c.execute("INSERT INTO sync_conflicts (backend, entity_type, local_id, remote_id, local_version, "
+                          "remote_version, resolution, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                          (BACKEND, a.entity, a.key, a.remote_id, json.dumps(cur, default=str) if cur else None,
+                           json.dumps(a.remote, default=str) if a.remote else None, choice, rows.now_ts()))
+                rep.add(a.entity, f"resolved_{choice}")
+                if choice == "mine":
+                    mine.add((a.entity, a.key))
+                    if a.remote is None or cur is None:
+                        _drop_state(c, a.entity, a.key)  # re-create it on the server / delete it there
+                    continue
+                if choice == "both" and cur is not None:
+                    copy_id = _copy_climb(c, cur)
+                    both.append(copy_id)
+                if a.remote is None:
+                    _delete_local(c, a.entity, a.key, "deleted on the server (conflict: theirs)")
+                    continue
+                _take_remote(c, a, cur is not None, rep)
+                continue
+            if now_hash != a.local_hash:
+                stale += 1
+                rep.errors.append(f"{a.entity} {a.title!r} changed here since the preview; left for the next sync")
+                continue
+            if a.kind == "deleted_upstream":
+                _delete_local(c, a.entity, a.key, "deleted on the server")
+                rep.add(a.entity, "deleted_upstream")
+            elif a.kind in ("new", "updated", "matched"):
+                if a.kind != "matched":
+                    why = _can_insert(c, a.entity, a.remote or {})
+                    if why:
+                        rep.errors.append(why)
+                        continue
+                _take_remote(c, a, cur is not None, rep, count=a.kind != "matched")
+        if not rep.conflicts_left and not stale:
+            c.execute("INSERT INTO sync_cursors (backend, key, value) VALUES (?, 'changes_cursor', ?) "
+                      "ON CONFLICT(backend, key) DO UPDATE SET value = excluded.value", (BACKEND, str(plan.cursor_to)))
+    # 3. pushes, parents first; every answer recorded at once (a crash or cancel loses nothing)
+    pushes = [a for a in plan.actions if a.direction == "push"]
+    conflicted = {(a.entity, a.key) for a in plan.actions if a.kind == "conflict"}
+    pushes = [a for a in pushes if (a.entity, a.key) not in conflicted]
+    # mine: send the local version; both: the copies are new climbs
+    state = _state(conn)
+    for entity, key in sorted(mine):
+        kind = "update" if (entity, key) in state else "create"
+        if (entity, key) not in {(x.entity, x.key) for x in pushes}:
+            row = _local_row(conn, entity, key)
+            pushes.append(Action(entity, kind if row else "delete_remote", key, state.get((entity, key), ("",))[0],
+                                 _title(entity, row, key)))
+    pushes.extend(Action("climb", "create", cid, "", "copy") for cid in both)
+    _push_all(store, client, plan, pushes, rep, say, is_cancelled)
+
+
+def _copy_climb(c: Any, cur: dict[str, Any]) -> str:
+    """"Keep both": the local version becomes a new climb (new id, not on Stokt)."""
+    cid = new_id()
+    cols = [col for col in rm.WRITTEN["climb"] if col not in ("stokt_id", "source")]
+    c.execute(f"INSERT INTO climbs (id, {', '.join(cols)}, source, created_at) VALUES "
+              f"({', '.join('?' * (len(cols) + 3))})",
+              (cid, *(rm.normalize("climb", cur)[col] for col in cols), "mastoc", rows.now_ts()))
+    c.execute("UPDATE climbs SET name = ? WHERE id = ?", (f"{cur['name']} (my version)"[:255], cid))
+    c.executemany(rows.CLIMB_HOLD_INSERT, rows.climb_hold_rows(cid, cur["holds_list"], cur.get("grade_ircra")))
+    return cid
+
+
+def _take_remote(c: Any, a: Action, exists: bool, rep: SyncReport, count: bool = True) -> None:
+    assert a.remote is not None
+    _write_local(c, a.entity, a.remote, exists=exists)
+    _set_state(c, a.entity, a.key, a.remote_id, a.remote)
+    if count:
+        rep.add(a.entity, a.kind if a.kind != "conflict" else "updated")
+
+
+# -- pushing ---------------------------------------------------------------------------------------
+def _call(client: RailwayClient, method: str, path: str, **kwargs: Any) -> Any:
+    return client._json(method, path, idempotent=True, **kwargs)  # noqa: SLF001 - the client's own request path
+
+
+def _push_all(store: Store, client: RailwayClient, plan: SyncPlan, pushes: list[Action], rep: SyncReport,
+              say: Say, is_cancelled: Callable[[], bool]) -> None:
+    order = {e: i for i, e in enumerate(("image", *rm.ORDER))}
+    creates = sorted([a for a in pushes if a.kind != "delete_remote"], key=lambda a: order[a.entity])
+    deletes = sorted([a for a in pushes if a.kind == "delete_remote"], key=lambda a: -order[a.entity])
+    total = len(creates) + len(deletes)
+    done = 0
+    batchable = {"user", "hold", "climb"}
+    i = 0
+    todo = creates + deletes
+    while i < len(todo):
+        if is_cancelled():
+            rep.cancelled = True
+            return
+        a = todo[i]
+        say(f"Sending {a.entity.replace('_', ' ')}s to the server ({done} of {total})", done, total)
+        if a.entity in batchable and a.kind != "delete_remote" and plan.is_admin:
+            group = [a]
+            while i + len(group) < len(todo) and len(group) < _CHUNK and todo[i + len(group)].entity == a.entity \
+                    and todo[i + len(group)].kind != "delete_remote":
+                group.append(todo[i + len(group)])
+            n = _push_batch(store, client, a.entity, group, rep)
+            if n:
+                i += n
+                done += n
+                continue
+        try:
+            _push_one(store, client, plan, a, rep)
+        except (BadRequestError, NotFoundError) as exc:
+            rep.errors.append(f"{a.entity} {a.title!r}: the server refused it ({exc})")
+        except AuthError as exc:
+            if exc.status == 403:
+                rep.errors.append(f"{a.entity} {a.title!r}: not allowed for this account ({exc})")
+            else:
+                raise
+        except BackendError as exc:
+            if exc.status not in (409, 422):
+                raise
+            rep.errors.append(f"{a.entity} {a.title!r}: the server refused it ({exc})")
+        i += 1
+        done += 1
+
+
+def _stokt_rows(conn: Any, entity: str, keys: list[str]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for k in keys:
+        r = _local_row(conn, entity, k)
+        if r is not None:
+            out[k] = r
+    return out
+
+
+def _local_row(conn: Any, entity: str, key: str) -> dict[str, Any] | None:
+    cols = ("id", *rm.WRITTEN[entity])
+    r = conn.execute(f"SELECT {', '.join(cols)} FROM {rm.TABLES[entity]} WHERE id = ?", (key,)).fetchone()
+    return dict(zip(cols, tuple(r), strict=True)) if r else None
+
+
+def _push_batch(store: Store, client: RailwayClient, entity: str, group: list[Action], rep: SyncReport) -> int:
+    """Stokt setters, holds and climbs go through the server's bulk import (admins). Returns how
+    many leading actions of `group` were sent (0 = none qualify)."""
+    conn = store.conn
+    rows_ = _stokt_rows(conn, entity, [a.key for a in group])
+    qualifying: list[Action] = []
+    for a in group:
+        r = rows_.get(a.key)
+        if r is None or not r.get("stokt_id"):
+            break
+        if entity == "climb" and a.key != id_for_stokt("climb", str(r["stokt_id"])):
+            break
+        if entity == "hold" and a.key != id_for_stokt("hold", int(r["stokt_id"])):
+            break
+        qualifying.append(a)
+    if not qualifying:
+        return 0
+    face_stokt = {r[0]: r[1] for r in conn.execute("SELECT id, stokt_id FROM faces")}
+    user_stokt = {r[0]: r[1] for r in conn.execute("SELECT id, stokt_id FROM users")}
+    extra: dict[str, Any] = {}
+    if entity == "climb":
+        extra = {r[0]: r for r in conn.execute(
+            "SELECT id, is_benchmark, total_comments, created_at, mirror_holds_list FROM climbs")}
+    body: list[dict[str, Any]] = []
+    for a in qualifying:
+        r = rows_[a.key]
+        if entity == "user":
+            body.append({"stokt_id": r["stokt_id"], "full_name": r["full_name"], "avatar_path": r.get("avatar_path")})
+        elif entity == "hold":
+            cx, cy = rm.centroid_xy(r.get("centroid_str"))
+            body.append({"stokt_id": int(r["stokt_id"]), "face_stokt_id": face_stokt.get(r["face_id"]),
+                         "polygon_str": r["polygon_str"], "centroid_x": cx, "centroid_y": cy,
+                         "area": rm.area_value(r.get("area")), "path_str": r.get("path_str") or None,
+                         "touch_polygon_str": r.get("touch_polygon_str") or None,
+                         "top_polygon_str": r.get("top_polygon_str") or None,
+                         **{k: r.get(k) or None for k in ("center_tape_str", "right_tape_str", "left_tape_str")}})
+        else:
+            x = extra.get(a.key)
+            body.append({"stokt_id": r["stokt_id"], "face_stokt_id": face_stokt.get(r["face_id"]),
+                         "setter_stokt_id": user_stokt.get(r.get("setter_id")), "name": r["name"],
+                         "holds_list": r["holds_list"], "grade_font": r.get("grade_font"),
+                         "grade_ircra": r.get("grade_ircra"), "feet_rule": r.get("feet_rule"),
+                         "description": r.get("description"), "is_private": bool(r.get("is_private")),
+                         "is_benchmark": bool(x[1]) if x else False, "climbed_by": r.get("climbed_by") or 0,
+                         "total_likes": r.get("total_likes") or 0, "total_comments": (x[2] or 0) if x else 0,
+                         "date_created": x[3] if x else None, "mirror_holds_list": (x[4] or None) if x else None})
+    path = {"user": "/api/sync/import/users/batch", "hold": "/api/sync/import/holds/batch",
+            "climb": "/api/sync/import/climbs/batch"}[entity]
+    key = {"user": "users", "hold": "holds", "climb": "climbs"}[entity]
+    res = _call(client, "POST", path, body={key: body})
+    if int(res.get("errors") or 0):
+        rep.errors.append(f"{res['errors']} {entity}(s) refused by the server's import")
+    with store.transaction() as c:
+        for a in qualifying:
+            r = rows_[a.key]
+            _set_state(c, entity, a.key, str(r["num"]) if entity == "hold" else a.key, r)
+    rep.add(entity, "created" if qualifying[0].kind == "create" else "updated_remote", len(qualifying))
+    return len(qualifying)
+
+
+def _answer_to_local(store: Store, entity: str, data: dict[str, Any]) -> dict[str, Any] | None:
+    conn = store.conn
+    hold_by_num = ({int(r[0]): r[1] for r in conn.execute("SELECT num, id FROM holds")}
+                   if entity == "hold_annotation" else {})
+    users = {r[0] for r in conn.execute("SELECT id FROM users WHERE id = ?", (data.get("setter_id"),))}
+    image_local = {r[0]: r[1] for r in conn.execute(
+        "SELECT remote_id, local_id FROM sync_state WHERE backend = ? AND entity_type = 'image'", (BACKEND,))}
+    return rm.remote_to_local(entity, data, rm.Lookup(hold_by_num, users, image_local))
+
+
+def _record_answer(store: Store, entity: str, key: str, remote_id: str, answer: dict[str, Any] | None,
+                   row: dict[str, Any], *, write_back: bool = False) -> None:
+    """The server's answer becomes the new base; for climbs its server-set fields are written back."""
+    values = row
+    if answer is not None:
+        mapped = _answer_to_local(store, entity, answer)
+        if mapped is not None:
+            values = mapped
+    with store.transaction() as c:
+        if write_back and values is not row:
+            _write_local(c, entity, values, exists=True)
+        _set_state(c, entity, key, remote_id, values)
+
+
+def _annotation_body(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], **{f: row.get(f) or "" for f in ("grip_type", "condition", "difficulty", "notes")}}
+
+
+def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, rep: SyncReport) -> None:
+    conn = store.conn
+    if a.entity == "image":
+        path = store.image_path(a.key)
+        if path is None:
+            rep.errors.append(f"photo {a.key[:12]} is missing here; not uploaded")
+            return
+        info = client.upload_image(path.read_bytes())
+        with store.transaction() as c:
+            _set_state(c, "image", a.key, str(info["sha256"]), None)
+        rep.add("image", "uploaded")
+        return
+    if a.kind == "delete_remote":
+        _delete_remote(client, a)
+        with store.transaction() as c:
+            _drop_state(c, a.entity, a.key)
+            c.execute("INSERT OR IGNORE INTO tombstones (entity_type, entity_id, deleted_at, reason) VALUES "
+                      "(?, ?, ?, 'deleted here; sent to the server')", (a.entity, a.key, rows.now_ts()))
+        rep.add(a.entity, "deleted_remote")
+        return
+    row = _local_row(conn, a.entity, a.key)
+    if row is None:
+        return
+    create = a.kind == "create"
+    e = a.entity
+    if e == "gym":
+        _call(client, "POST", "/api/sync/import/gym", body={"stokt_id": row["stokt_id"], "display_name":
+              row["display_name"], "location_string": row.get("location_string")})
+        _record_answer(store, e, a.key, a.key, None, row)
+    elif e == "user":
+        _call(client, "POST", "/api/sync/import/user", body={"stokt_id": row["stokt_id"], "full_name": row["full_name"],
+              "avatar_path": row.get("avatar_path")})
+        _record_answer(store, e, a.key, a.key, None, row)
+    elif e == "face":
+        sha = row.get("picture_sha256")
+        remote_sha = None
+        if sha:
+            r = conn.execute("SELECT remote_id FROM sync_state WHERE backend = ? AND entity_type = 'image' AND "
+                             "local_id = ?", (BACKEND, sha)).fetchone()
+            remote_sha = r[0] if r else None
+        opts = json.loads(row.get("feet_rules_options") or "[]")
+        if row.get("stokt_id"):
+            gym = conn.execute("SELECT stokt_id FROM gyms WHERE id = (SELECT gym_id FROM faces WHERE id = ?)",
+                               (a.key,)).fetchone()
+            _call(client, "POST", "/api/sync/import/face", body={
+                "stokt_id": row["stokt_id"], "gym_stokt_id": gym[0] if gym else None,
+                "picture_path": row.get("picture_path") or "", "picture_width": row.get("picture_width"),
+                "picture_height": row.get("picture_height"), "feet_rules_options": opts,
+                "has_symmetry": bool(row.get("has_symmetry")), "name": row.get("name")})
+            answer = client.update_face(a.key, picture_sha256=remote_sha) if remote_sha else None
+        elif create:
+            answer = client.create_face(row.get("name") or "Wall", face_id=a.key, picture_sha256=remote_sha,
+                                        picture_width=row.get("picture_width"), picture_height=row.get("picture_height"),
+                                        feet_rules_options=opts, has_symmetry=bool(row.get("has_symmetry")))
+        else:
+            answer = client.update_face(a.key, name=row.get("name") or "Wall", feet_rules_options=opts,
+                                        has_symmetry=bool(row.get("has_symmetry")),
+                                        **({"picture_sha256": remote_sha} if remote_sha else {}))
+        _record_answer(store, e, a.key, a.key, answer, row)
+    elif e == "hold":
+        geometry = {"centroid_x": rm.centroid_xy(row.get("centroid_str"))[0],
+                    "centroid_y": rm.centroid_xy(row.get("centroid_str"))[1], "area": rm.area_value(row.get("area")),
+                    **{k: row.get(k) or None for k in ("path_str", "touch_polygon_str", "top_polygon_str",
+                                                       "center_tape_str", "right_tape_str", "left_tape_str")}}
+        if create:
+            answer = client.create_hold(row["face_id"], row["polygon_str"], uid=a.key, id=int(row["num"]), **geometry)
+            if int(answer["id"]) != int(row["num"]):
+                rep.errors.append(f"hold {row['num']}: the server numbered it {answer['id']}")
+        else:
+            answer = _call(client, "PATCH", f"/api/holds/{int(row['num'])}", body={"polygon_str": row["polygon_str"],
+                           **geometry})
+        _record_answer(store, e, a.key, str(answer["id"]), answer, row)
+    elif e == "climb":
+        fields = {f: row.get(f) for f in ("name", "holds_list", "grade_font", "grade_ircra", "feet_rule", "description")}
+        fields["is_private"] = bool(row.get("is_private"))
+        if create:
+            answer = client.create_climb(row["face_id"], row["name"], row["holds_list"], climb_id=a.key,
+                                         **{k: v for k, v in fields.items() if k not in ("name", "holds_list")})
+        else:
+            answer = client.update_climb(a.key, **fields)
+        if row.get("stokt_id") and answer.get("stokt_id") != row["stokt_id"]:
+            _call(client, "PATCH", f"/api/climbs/{a.key}/stokt-id", params={"stokt_id": row["stokt_id"]})
+            answer = {**answer, "stokt_id": row["stokt_id"]}
+        _record_answer(store, e, a.key, a.key, answer, row, write_back=True)
+    elif e == "hold_annotation":
+        num = conn.execute("SELECT num FROM holds WHERE id = ?", (row["hold_id"],)).fetchone()
+        if num is None:
+            return
+        answer = _call(client, "PUT", f"/api/holds/{int(num[0])}/annotations", body=_annotation_body(row))
+        if answer.get("id") and str(answer["id"]) != a.key:
+            with store.transaction() as c:  # the server kept another id (an annotation made elsewhere)
+                c.execute("UPDATE hold_annotations SET id = ? WHERE id = ?", (str(answer["id"]), a.key))
+            a.key = row["id"] = str(answer["id"])
+        _record_answer(store, e, a.key, f"{int(num[0])}:{a.key}", None, row)
+    elif e == "list":
+        body = {"description": row.get("description"), "is_public": bool(row.get("is_public"))}
+        answer = (client.create_list(row["name"], list_id=a.key, **body) if create
+                  else client.update_list(a.key, name=row["name"], **body))
+        _record_answer(store, e, a.key, a.key, answer, row)
+    elif e == "list_item":
+        if create:
+            answer = client.add_list_item(row["list_id"], row["climb_id"], item_id=a.key, position=int(row["position"] or 0))
+        else:
+            answer = _call(client, "PATCH", f"/api/lists/{row['list_id']}/items/{a.key}",
+                           body={"position": int(row["position"] or 0)})
+        _record_answer(store, e, a.key, f"{row['list_id']}:{a.key}", answer, row)
+    rep.add(e, "created" if create else "updated_remote")
+
+
+def _delete_remote(client: RailwayClient, a: Action) -> None:
+    try:
+        if a.entity == "climb":
+            client.delete_climb(a.remote_id)
+        elif a.entity == "list":
+            client.delete_list(a.remote_id)
+        elif a.entity == "list_item":
+            list_id, _, item = a.remote_id.partition(":")
+            client.remove_list_item(list_id, item)
+        elif a.entity == "hold_annotation":
+            num = a.remote_id.partition(":")[0]
+            client.delete_annotation(int(num))
+        elif a.entity == "hold":
+            client.delete_hold(int(a.remote_id))
+        elif a.entity == "face":
+            client._request("DELETE", f"/api/faces/{a.remote_id}")  # noqa: SLF001
+        # gyms and users are never deleted from a device
+    except NotFoundError:
+        pass  # already gone: a replay
+
+
+def data_directory(store: Store) -> Path:
+    return store.directory
+
+
+_ = uuid  # ids are chosen by the caller (new_id)

@@ -148,7 +148,7 @@ def _user(session: Session, body: ImportUser) -> tuple[User, str]:
     if status == "created":
         row.source, row.role = "stokt", "user"
     if status != "exists":
-        changes.record(session, "user", row.id, "upsert", views.user_public(row))
+        changes.record(session, "user", row.id, "upsert", {**views.user_public(row), "stokt_id": row.stokt_id})
     return row, status
 
 

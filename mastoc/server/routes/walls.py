@@ -244,9 +244,12 @@ def create_hold(face_id: uuid.UUID, body: HoldCreate, request: Request, caller: 
         if existing.face_id != face.id:
             raise HTTPException(409, "This uid is already used")
         return views.hold(existing)
-    for _attempt in range(5):
-        top = session.execute(select(func.max(Hold.id)).where(Hold.id >= MASTOC_HOLD_ID_MIN)).scalar()
-        hid = MASTOC_HOLD_ID_MIN if top is None else top + 1
+    for attempt in range(5):
+        if attempt == 0 and body.id is not None and body.id <= MASTOC_HOLD_ID_MAX and session.get(Hold, body.id) is None:
+            hid = body.id  # the number the client gave it, when free
+        else:
+            top = session.execute(select(func.max(Hold.id)).where(Hold.id >= MASTOC_HOLD_ID_MIN)).scalar()
+            hid = MASTOC_HOLD_ID_MIN if top is None else top + 1
         if hid > MASTOC_HOLD_ID_MAX:
             raise HTTPException(507, "no hold ids left")
         h = Hold(id=hid, uid=uid, face_id=face.id, source="mastoc", **{f: getattr(body, f) for f in GEOMETRY})
@@ -349,7 +352,8 @@ def put_annotation(body: AnnotationInput, hold_id: HoldId, caller: Caller = Depe
                                                        HoldAnnotation.user_id == caller.user_id)).scalars().first()
     fields = ("grip_type", "condition", "difficulty", "notes")
     if ann is None:
-        ann = HoldAnnotation(id=str(uuid.uuid4()), hold_id=hold_id, user_id=caller.user_id or "",
+        aid = str(body.id) if body.id is not None and session.get(HoldAnnotation, str(body.id)) is None else str(uuid.uuid4())
+        ann = HoldAnnotation(id=aid, hold_id=hold_id, user_id=caller.user_id or "",
                              **{f: (getattr(body, f) or None) for f in fields})
     else:
         for f in fields:

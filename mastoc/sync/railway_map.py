@@ -1,0 +1,174 @@
+"""Railway sync, pure part: which fields of each entity travel, their content hashes, and the
+mapping between the server's records (changes feed / answers) and the local rows.
+
+Both sides are turned into the same shape, a dict of LOCAL column values, before hashing, so a
+hash computed from a server record and one computed from the local row agree when the data do.
+Fields that differ only in representation between the two sides (timestamps, the hold centroid's
+text, `area`, a face's `picture_path` and gym of a personal wall) are carried but never hashed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+# entity -> local table
+TABLES = {
+    "gym": "gyms", "user": "users", "face": "faces", "hold": "holds", "climb": "climbs",
+    "hold_annotation": "hold_annotations", "list": "climb_lists", "list_item": "list_items",
+}
+# pull order (parents first); pushes use the same order, remote deletions the reverse
+ORDER = ("gym", "user", "face", "hold", "climb", "hold_annotation", "list", "list_item")
+
+HASHED: dict[str, tuple[str, ...]] = {
+    "gym": ("stokt_id", "display_name", "location_string"),
+    "user": ("full_name",),
+    "face": ("stokt_id", "name", "picture_sha256", "feet_rules_options", "has_symmetry"),
+    "hold": ("face_id", "num", "stokt_id", "polygon_str", "path_str", "touch_polygon_str", "top_polygon_str",
+             "center_tape_str", "left_tape_str", "right_tape_str"),
+    "climb": ("stokt_id", "face_id", "setter_id", "name", "holds_list", "grade_font", "grade_ircra", "feet_rule",
+              "description", "is_private"),
+    "hold_annotation": ("hold_id", "grip_type", "condition", "difficulty", "notes"),
+    "list": ("name", "description", "is_public"),
+    "list_item": ("list_id", "climb_id", "position"),
+}
+# fields a person edits: the base of the 3-way check (the rest follows the server)
+EDIT: dict[str, tuple[str, ...]] = {
+    **HASHED,
+    "climb": ("name", "holds_list", "grade_font", "grade_ircra", "feet_rule", "description", "is_private"),
+}
+# columns written locally when a remote version is taken (beyond `id`)
+WRITTEN: dict[str, tuple[str, ...]] = {
+    "gym": ("stokt_id", "display_name", "location_string", "source"),
+    "user": ("stokt_id", "full_name", "avatar_path", "source"),
+    "face": ("stokt_id", "gym_id", "name", "picture_path", "picture_width", "picture_height", "picture_sha256",
+             "feet_rules_options", "has_symmetry", "source"),
+    "hold": ("face_id", "num", "stokt_id", "area", "polygon_str", "touch_polygon_str", "path_str", "centroid_str",
+             "top_polygon_str", "center_tape_str", "left_tape_str", "right_tape_str"),
+    "climb": ("stokt_id", "face_id", "setter_id", "name", "holds_list", "grade_font", "grade_ircra", "feet_rule",
+              "description", "is_private", "climbed_by", "total_likes", "source"),
+    "hold_annotation": ("hold_id", "grip_type", "condition", "difficulty", "notes"),
+    "list": ("name", "description", "is_public", "source"),
+    "list_item": ("list_id", "climb_id", "position"),
+}
+KEEP_ON_UPDATE: dict[str, tuple[str, ...]] = {"face": ("gym_id", "picture_path"), "hold": ("centroid_str", "area")}
+
+
+def _norm(field: str, value: Any) -> Any:
+    if field in ("is_private", "is_public", "has_symmetry"):
+        return int(bool(value))
+    if field == "grade_ircra":
+        return None if value is None else round(float(value), 4)
+    if field in ("num", "position"):
+        return None if value is None else int(value)
+    if field == "stokt_id":
+        return None if value in (None, "") else str(value)
+    if field == "feet_rules_options":
+        if isinstance(value, str):
+            try:
+                value = json.loads(value or "[]")
+            except ValueError:
+                return value
+        return json.dumps(list(value or []), ensure_ascii=False)
+    if field.endswith("_str"):
+        return value or ""
+    if field in ("description", "notes", "location_string", "grip_type", "condition", "difficulty", "name"):
+        return value if value not in ("",) else None
+    return value
+
+
+def normalize(entity: str, values: dict[str, Any]) -> dict[str, Any]:
+    return {f: _norm(f, values.get(f)) for f in WRITTEN[entity]}
+
+
+def _digest(values: tuple[Any, ...]) -> str:
+    return hashlib.sha1(repr(values).encode("utf-8")).hexdigest()
+
+
+def content_hash(entity: str, values: dict[str, Any]) -> str:
+    return _digest(tuple(_norm(f, values.get(f)) for f in HASHED[entity]))
+
+
+def edit_hash(entity: str, values: dict[str, Any]) -> str:
+    return _digest(tuple(_norm(f, values.get(f)) for f in EDIT[entity]))
+
+
+def changed_fields(entity: str, a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    return [f for f in HASHED[entity] if _norm(f, a.get(f)) != _norm(f, b.get(f))]
+
+
+class Lookup:
+    """What remote -> local mapping needs to know about the local side (and what this pull brings)."""
+
+    def __init__(self, hold_by_num: dict[int, str], users: set[str], image_local: dict[str, str]) -> None:
+        self.hold_by_num = hold_by_num  # public hold number -> local hold id
+        self.users = users  # local user ids
+        self.image_local = image_local  # server sha256 -> local sha256
+
+
+def remote_to_local(entity: str, data: dict[str, Any], lk: Lookup) -> dict[str, Any] | None:
+    """A server record as local column values (`id` included), or None when it cannot be mapped."""
+    d = data
+    if entity == "gym":
+        return {"id": d["id"], "stokt_id": d.get("stokt_id"), "display_name": d.get("display_name") or "",
+                "location_string": d.get("location_string"), "source": "stokt" if d.get("stokt_id") else "mastoc"}
+    if entity == "user":
+        return {"id": d["id"], "stokt_id": d.get("stokt_id"),
+                "full_name": d.get("full_name") or d.get("username") or "?", "avatar_path": d.get("avatar_path"),
+                "source": "stokt" if d.get("stokt_id") else "mastoc"}
+    if entity == "face":
+        sha = d.get("picture_sha256")
+        return {"id": d["id"], "stokt_id": d.get("stokt_id"), "gym_id": d.get("gym_id"), "name": d.get("name"),
+                "picture_path": d.get("picture_path") or "", "picture_width": d.get("picture_width"),
+                "picture_height": d.get("picture_height"), "picture_sha256": lk.image_local.get(sha, sha) if sha else None,
+                "feet_rules_options": d.get("feet_rules_options") or [], "has_symmetry": d.get("has_symmetry"),
+                "source": d.get("source") or "stokt", "_remote_sha": sha}
+    if entity == "hold":
+        uid = d.get("uid")
+        if not uid:
+            return None
+        cx, cy = d.get("centroid_x"), d.get("centroid_y")
+        return {"id": uid, "face_id": d.get("face_id"), "num": int(d["id"]), "stokt_id": d.get("stokt_id"),
+                "area": None if d.get("area") is None else str(d["area"]), "polygon_str": d.get("polygon_str") or "",
+                "touch_polygon_str": d.get("touch_polygon_str"), "path_str": d.get("path_str"),
+                "centroid_str": f"{cx} {cy}" if cx is not None and cy is not None else "",
+                "top_polygon_str": d.get("top_polygon_str"), "center_tape_str": d.get("center_tape_str"),
+                "left_tape_str": d.get("left_tape_str"), "right_tape_str": d.get("right_tape_str")}
+    if entity == "climb":
+        setter = d.get("setter_id")
+        return {"id": d["id"], "stokt_id": d.get("stokt_id"), "face_id": d.get("face_id"),
+                "setter_id": setter if setter in lk.users else None, "name": d.get("name") or "",
+                "holds_list": d.get("holds_list") or "", "grade_font": d.get("grade_font"),
+                "grade_ircra": d.get("grade_ircra"), "feet_rule": d.get("feet_rule"),
+                "description": d.get("description"), "is_private": d.get("is_private"),
+                "climbed_by": d.get("climbed_by") or 0, "total_likes": d.get("total_likes") or 0,
+                "source": d.get("source") or "mastoc"}
+    if entity == "hold_annotation":
+        hold = lk.hold_by_num.get(int(d.get("hold_id") or 0))
+        if hold is None:
+            return None
+        return {"id": d["id"], "hold_id": hold, "grip_type": d.get("grip_type"), "condition": d.get("condition"),
+                "difficulty": d.get("difficulty"), "notes": d.get("notes")}
+    if entity == "list":
+        return {"id": d["id"], "name": d.get("name") or "", "description": d.get("description"),
+                "is_public": d.get("is_public"), "source": d.get("source") or "mastoc"}
+    if entity == "list_item":
+        return {"id": d["id"], "list_id": d.get("list_id"), "climb_id": d.get("climb_id"),
+                "position": d.get("position") or 0}
+    return None
+
+
+def centroid_xy(text: str | None) -> tuple[float | None, float | None]:
+    try:
+        x, y = (float(v) for v in (text or "").replace(",", " ").split())
+    except ValueError:
+        return None, None
+    return x, y
+
+
+def area_value(text: Any) -> float | None:
+    try:
+        return None if text in (None, "") else float(text)
+    except (TypeError, ValueError):
+        return None

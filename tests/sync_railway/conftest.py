@@ -1,0 +1,95 @@
+"""Railway sync fixtures: a mastoc server (uvicorn in a thread on 127.0.0.1) over a fresh real
+PostgreSQL database (pgserver, the pattern of tests/server), an admin account, and "devices"
+(data directories logged in to it)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+warnings.filterwarnings("ignore", message=".*httpx.*", category=DeprecationWarning)
+
+import uvicorn  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from mastoc.server.app import create_app  # noqa: E402
+from mastoc.server.config import Settings  # noqa: E402
+from mastoc.sync import operations as ops  # noqa: E402
+from tests.server.conftest import fresh_pg_database, pg_server, pg_template  # noqa: E402,F401
+
+SECRET = "sync-test-secret-0123456789abcdef"
+EMAIL = "climber@example.org"
+PASSWORD = "password-123"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    def __init__(self, app: Any, port: int) -> None:
+        self.app = app
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                                     lifespan="off", access_log=False))
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    def start(self) -> LiveServer:
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+    def sql(self, statement: str, **params: Any) -> list[Any]:
+        with self.app.state.engine.begin() as c:
+            result = c.execute(text(statement), params)
+            return list(result) if result.returns_rows else []
+
+    def count(self, table: str) -> int:
+        return int(self.sql(f"SELECT count(*) FROM {table}")[0][0])
+
+
+@pytest.fixture()
+def server(pg_server: Any, pg_template: str, tmp_path: Path) -> Iterator[LiveServer]:  # noqa: F811
+    url = fresh_pg_database(pg_server, pg_template)
+    settings = Settings(database_url=url, secret_key=SECRET, data_dir=tmp_path / "server-data")
+    app = create_app(settings, run_migrations=False)
+    live = LiveServer(app, free_port()).start()
+    import requests
+
+    r = requests.post(f"{live.url}/api/auth/register", json={"email": EMAIL, "username": "climber",
+                                                             "password": PASSWORD, "full_name": "Climber"}, timeout=10)
+    assert r.status_code == 201, r.text
+    live.sql("UPDATE users SET role = 'admin' WHERE email = :e", e=EMAIL)
+    yield live
+    live.stop()
+    app.state.engine.dispose()
+
+
+def device(tmp_path: Path, name: str, server: LiveServer) -> Path:
+    d = tmp_path / name
+    d.mkdir()
+    ops.login("railway", EMAIL, PASSWORD, url=server.url, data_dir=d)
+    return d
+
+
+def sync(d: Path, **kwargs: Any) -> tuple[ops.Preview, ops.RunReport]:
+    pv = ops.preview(ops.Op.RAILWAY_SYNC, d)
+    return pv, ops.run(pv, d, **kwargs)
