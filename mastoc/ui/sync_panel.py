@@ -95,6 +95,7 @@ class SyncPanel(QDialog):
         self._retry_text = ""
         self._wait_until: float | None = None
         self._wait_step = ""
+        self._last_step = ""
         self._loading_active = False
         self._relay = _Relay(self)
         self._relay.progressed.connect(self._on_progress)
@@ -507,9 +508,9 @@ class SyncPanel(QDialog):
             if left <= 0:
                 self._wait_until = None
                 self._tick.stop()
-                self.step_label.setText(self._wait_step)
+                self.step_label.setText(f"{self._wait_step}; retrying now")
             else:
-                self.step_label.setText(f"{self._wait_step}: rate limited; retrying in {int(left + 0.99)} s")
+                self.step_label.setText(f"{self._wait_step}; retrying in {int(left + 0.99)} s")
         else:
             self._tick.stop()
 
@@ -525,12 +526,13 @@ class SyncPanel(QDialog):
         if self._cancel.is_set():
             return
         if p.wait_seconds:
-            self._wait_step = p.step
+            self._wait_step = wait_words(p.step, self.op_backend())
             self._wait_until = time.monotonic() + float(p.wait_seconds)
             self._on_tick()
             self._tick.start()
         else:
             self._wait_until = None
+            self._last_step = p.step
             self.step_label.setText(p.step)
 
     def _end_progress(self) -> None:
@@ -594,6 +596,14 @@ class SyncPanel(QDialog):
         self.message.setText(text)
         if not error:
             self.retry_btn.hide()
+
+
+def wait_words(reason: str, backend: str) -> str:
+    """What a wait inside an operation is about: "Stokt is rate limiting", "network problem"…"""
+    head = reason.split(";")[0].strip()
+    if head.startswith("rate limited"):
+        return "Stokt is rate limiting" if backend == "stokt" else "The mastoc server is rate limiting"
+    return head[:1].upper() + head[1:]
 
 
 def _esc(text: str | None) -> str:

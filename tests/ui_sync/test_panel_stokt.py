@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -126,16 +127,23 @@ def test_cancel_mid_push_leaves_a_consistent_store_and_a_rerun_finishes(qtbot, i
     set_climbs(imported, names)
     panel = make_panel(imported, op="stokt-push")
     preview(qtbot, panel)
-    standin.latency = 0.25
+    entered, go = threading.Event(), threading.Event()
+
+    def hold_the_first_post(_s: StoktStandin) -> None:  # (stand-in thread) the push is mid-run here
+        if not entered.is_set():
+            entered.set()
+            go.wait(20)
+
+    standin.hooks.append((r"^POST /api/faces/", hold_the_first_post))
     with qtbot.waitSignal(panel.runFinished, timeout=60_000) as done:
         panel.run_btn.click()
-        qtbot.waitUntil(lambda: len(standin.posted) >= 1, timeout=20_000)
+        qtbot.waitUntil(entered.is_set, timeout=20_000)
         panel.cancel_btn.click()
+        go.set()
     assert done.args[0].cancelled
-    assert 1 <= len(standin.posted) < 6
+    assert len(standin.posted) == 1  # the climb in flight is finished, the others wait
     assert integrity(imported) == "ok"
     assert "cancelled" in panel.message.text()
-    standin.latency = 0.0
     report = run(qtbot, panel)  # Run again on the same preview finishes the work
     assert report.ok, report.message
     assert sorted(p["name"] for p in standin.posted) == names  # each exactly once
@@ -164,3 +172,16 @@ def test_unreachable_server_in_plain_words(qtbot, logged_in, standin, make_panel
     with qtbot.waitSignal(panel.errorShown, timeout=60_000) as err:
         panel.preview_btn.click()
     assert "unreachable" in err.args[0]
+
+
+def test_a_short_rate_limit_is_waited_out_with_a_countdown(qtbot, logged_in, standin, make_panel):
+    standin.inject("status", match=r"/climbs", status=429, headers={"Retry-After": "2"},
+                   body=b'{"detail": "Request was throttled."}')
+    panel = make_panel(logged_in, op="stokt-import")
+    seen: list[str] = []
+    panel.step_label.setText("")
+    with qtbot.waitSignal(panel.previewReady, timeout=30_000):
+        panel.preview_btn.click()
+        qtbot.waitUntil(lambda: seen.append(panel.step_label.text()) or "retrying in" in seen[-1], timeout=10_000)
+    assert any(t.startswith("Stokt is rate limiting; retrying in ") for t in seen), seen
+    assert panel.preview_view.row_texts()
