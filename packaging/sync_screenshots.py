@@ -2,10 +2,11 @@
 
     xvfb-run -s "-screen 0 1366x768x24" python packaging/sync_screenshots.py [--out docs]
 
-1. `sync-preview.png`: Import from Stokt previewed after changes on both sides (a conflict with its
-   choice, an updated climb, a new one). 2. `sync-run.png`: Push to Stokt in progress. Both against the
-   loopback Stokt stand-in of the tests (real fixtures from ../shared/stokt/fixtures), in a temporary
-   data directory. A tooling script: it waits with a local event loop, which the app never does.
+1. `sync-preview.png`: Sync with Railway previewed on device B after device A synced a rename of the
+   same climb (a conflict, "keep both" chosen), a new climb, a hold note and a list (a mastoc server in
+   a thread, SQLite). 2. `sync-preview-stokt.png`: Import from Stokt after changes on both sides.
+   3. `sync-run.png`: Push to Stokt in progress. Against the loopback Stokt stand-in of the tests (real
+   fixtures from ../shared/stokt/fixtures), in temporary data directories. A tooling script: it waits with a local event loop, which the app never does.
 """
 
 from __future__ import annotations
@@ -50,6 +51,83 @@ def pause(ms: int = 300) -> None:
     loop.exec()
 
 
+def railway_conflict_preview(out: Path, standin: StoktStandin, tmp: Path) -> None:
+    """Two devices and a mastoc server (uvicorn in a thread, SQLite): the same climb renamed on both,
+    plus a new climb, a hold note and a list from the other device; the panel previews on device B."""
+    import socket
+    import threading
+
+    import requests
+    import uvicorn
+
+    from mastoc.server import db
+    from mastoc.server.app import create_app
+    from mastoc.server.config import Settings
+
+    url_db = f"sqlite:///{tmp / 'server.db'}"
+    engine = db.make_engine(url_db)
+    db.migrate(engine)
+    engine.dispose()
+    app = create_app(Settings(database_url=url_db, secret_key="screenshots-secret-0123456789abcdef",
+                              data_dir=tmp / "server"), run_migrations=False)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
+                                           access_log=False))
+    threading.Thread(target=server.run, daemon=True).start()
+    spin(lambda: server.started)
+    url = f"http://127.0.0.1:{port}"
+    email, password = "ada@example.org", "password-123"
+    requests.post(f"{url}/api/auth/register", json={"email": email, "username": "ada", "password": password,
+                                                    "full_name": "Ada"}, timeout=10).raise_for_status()
+    with app.state.engine.begin() as c:
+        from sqlalchemy import text
+
+        c.execute(text("UPDATE users SET role = 'admin' WHERE email = :e"), {"e": email})
+    a, b = tmp / "a", tmp / "b"
+    for d in (a, b):
+        d.mkdir()
+        ops.login("railway", email, password, url=url, data_dir=d)
+    ops.login("stokt", standin.username, standin.password, standin.url, a)
+    assert ops.run(ops.preview(ops.Op.STOKT_IMPORT, a), a).ok
+    for d in (a, b):
+        rep = ops.run(ops.preview(ops.Op.RAILWAY_SYNC, d), d)
+        assert rep.ok, rep.errors
+    first = json.loads((FIXTURES / "climbs_page_1.json").read_text(encoding="utf-8"))["results"]
+    with Store.open(a) as st:
+        mine = st.climb(first[2]["id"])
+        st.save_climb(dataclasses.replace(mine, name=mine.name + " (sit start)", grade_font="6C", grade_ircra=18.5))
+        face = st.face(FACE_ID)
+        st.save_climb(Climb(id=new_id(), face_id=face.id, name="Bloc du lundi", holds_list="S829284 O829309 T829220",
+                            grade_font="6B", grade_ircra=17.5, feet_rule="Pieds des mains", source=Source.MASTOC))
+        hold = st.holds(face.id)[10]
+        with st.transaction() as c:
+            c.execute("INSERT INTO hold_annotations (id, hold_id, grip_type, notes) VALUES (?, ?, 'reglette', ?)",
+                      (new_id(), hold.id, "sharp, good for the left hand"))
+            c.execute("INSERT INTO climb_lists (id, name) VALUES (?, 'Projects for winter')", (new_id(),))
+    assert ops.run(ops.preview(ops.Op.RAILWAY_SYNC, a), a).ok
+    with Store.open(b) as st:
+        theirs = st.climb(first[2]["id"])
+        st.save_climb(dataclasses.replace(theirs, name=theirs.name + " (no dyno)"))
+
+    panel = SyncPanel(b)
+    panel.resize(1100, 640)
+    panel.show_for("railway-sync", "railway")
+    spin(lambda: panel.status is not None and panel.current_op() == "railway-sync" and not panel.busy)
+    panel.start_preview()
+    spin(lambda: panel.preview is not None and not panel.busy)
+    keys = panel.preview_view.conflict_keys()
+    if keys:
+        panel.preview_view.set_choice(keys[0], "both")
+    pause()
+    panel.grab().save(str(out / "sync-preview.png"))
+    print(f"railway: conflicts {len(keys)}; rows: {panel.preview_view.row_texts()}")
+    panel.tasks.wait()
+    panel.close()
+    server.should_exit = True
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=str(ROOT / "docs"))
@@ -88,7 +166,7 @@ def main() -> None:
         if keys:
             panel.preview_view.set_choice(keys[0], "mine")
         pause()
-        panel.grab().save(str(out / "sync-preview.png"))
+        panel.grab().save(str(out / "sync-preview-stokt.png"))
         print(f"conflicts: {len(keys)}; rows: {panel.preview_view.row_texts()}")
 
         panel.show_for("stokt-push")
@@ -107,6 +185,8 @@ def main() -> None:
         print("message:", panel.message.text())
         print("history:", panel.history_texts())
         panel.tasks.wait()
+        panel.close()
+        railway_conflict_preview(out, standin, Path(tempfile.mkdtemp(prefix="sync-shots-railway-")))
     app.quit()
 
 

@@ -19,6 +19,7 @@ from mastoc.ui.sync_words import (
     category_key,
     category_name,
     entity_name,
+    readable_detail,
 )
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -101,12 +102,13 @@ class PreviewView(QTabWidget):
             self._unlisted_selectable.update(it.key for it in unlisted if it.selectable)
             items = listed
             for it in items:
-                row = QTreeWidgetItem([it.title, it.detail, DIRECTION_ARROWS.get(it.direction, it.direction), ""])
+                detail = readable_detail(it.detail)
+                row = QTreeWidgetItem([it.title, detail, DIRECTION_ARROWS.get(it.direction, it.direction), ""])
                 rows.append(row)
                 row.setData(0, KEY_ROLE, it.key)
                 row.setToolTip(COL_DIR, "from the backend to this computer" if it.direction == "pull"
                                else "from this computer to the backend")
-                row.setToolTip(COL_DETAIL, it.detail)
+                row.setToolTip(COL_DETAIL, detail)
                 self._rows[it.key] = row
                 if it.selectable:
                     row.setFlags(row.flags() | Qt.ItemFlag.ItemIsUserCheckable)

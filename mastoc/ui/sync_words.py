@@ -37,6 +37,28 @@ CHOICE_NAMES = {"mine": "Keep mine", "theirs": "Take theirs", "both": "Keep both
 DIRECTION_ARROWS = {"pull": "↓", "push": "↑"}
 
 
+FIELD_WORDS = {"grade_font": "grade", "grade_ircra": "grade", "holds_list": "holds", "feet_rule": "feet rule",
+               "is_private": "privacy", "is_benchmark": "benchmark", "setter_id": "setter", "face_id": "face",
+               "personal_notes": "notes", "personal_rating": "rating", "is_project": "project", "grip_type": "grip",
+               "hold_id": "hold", "climb_id": "climb", "list_id": "list", "display_name": "name",
+               "picture_path": "photo", "image_sha256": "photo", "full_name": "name", "climbed_by": "ascents",
+               "total_likes": "likes", "total_comments": "comments"}
+
+
+def readable_detail(detail: str) -> str:
+    """Column names in a detail read as words, each once: "name, grade_font, grade_ircra changed" ->
+    "name, grade changed"."""
+    out = []
+    for part in detail.split(" · "):
+        if "," in part or part.endswith(" changed"):
+            tail = " changed" if part.endswith(" changed") else ""
+            names = part.removesuffix(" changed").split(",")
+            words = list(dict.fromkeys(FIELD_WORDS.get(n.strip(), n.strip().replace("_", " ")) for n in names))
+            part = ", ".join(words) + tail
+        out.append(part)
+    return " · ".join(out)
+
+
 def entity_name(entity: str) -> str:
     return ENTITY_NAMES.get(entity, entity.replace("_", " ").capitalize())
 

@@ -48,3 +48,11 @@ def test_history_row():
     when, backend, direction, counts, outcome = history_row(run)
     assert "2026" in when and backend == "Stokt" and direction == "import (full)"
     assert counts == "Climbs: 3 new" and outcome == "failed: Stokt is unreachable"
+
+
+def test_details_name_fields_in_words():
+    from mastoc.ui.sync_words import readable_detail
+
+    assert readable_detail("6C · name, grade_font, grade_ircra changed") == "6C · name, grade changed"
+    assert readable_detail("7A · holds_list changed") == "7A · holds changed"
+    assert readable_detail("6B · new on the server") == "6B · new on the server"
