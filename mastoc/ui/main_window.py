@@ -668,7 +668,12 @@ def _wall_changed(report: object) -> bool:
     if not isinstance(counts, dict):
         return True
     return any(n for entity in ("gym", "wall", "face", "hold", "image", "photo")
-               for cat, n in (counts.get(entity) or {}).items() if cat != "unchanged")
+               for cat, n in (counts.get(entity) or {}).items() if cat not in _NOT_LOCAL)
+
+
+# categories of a sync report that leave the local rows as they are (sent to the backend, or nothing)
+_NOT_LOCAL = frozenset({"unchanged", "create", "created", "update", "delete_remote", "deleted_remote", "upload",
+                        "uploaded", "to_push", "pushed", "reconciled", "skipped", "failed"})
 
 
 def _hold_climbs(directory: Path, q: ClimbQuery) -> tuple[data.Counts, list[ClimbRow]]:
