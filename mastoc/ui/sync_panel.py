@@ -426,8 +426,9 @@ class SyncPanel(QDialog):
         elif report.ok:
             text = f"“{name}” done. {report.message}"
             self._drop_preview()
-        else:
-            text = f"“{name}” finished with problems. {report.message}"
+        else:  # the plan is used up: what is left shows in a new preview
+            text = f"“{name}” finished with problems. {report.message} Preview again to see what is left."
+            self._drop_preview()
         if report.errors:
             text += "\n• " + "\n• ".join(report.errors[:5])
             if len(report.errors) > 5:
