@@ -21,6 +21,7 @@ _COMMAND_MODULES = (
     "mastoc.cli.store_cmds",
     "mastoc.cli.stokt_cmds",
     "mastoc.cli.server_cmds",
+    "mastoc.cli.railway_cmds",
 )
 
 

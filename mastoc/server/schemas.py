@@ -249,6 +249,7 @@ class HoldSetup(BaseModel):
     center_tape_str: str = ""
     right_tape_str: str = ""
     left_tape_str: str = ""
+    uid: str | None = None
 
 
 class FaceSetup(BaseModel):

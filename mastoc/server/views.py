@@ -90,7 +90,7 @@ def hold_setup(h: Hold) -> dict[str, Any]:
         "centroid_x": h.centroid_x, "centroid_y": h.centroid_y, "path_str": h.path_str, "area": h.area,
         "touch_polygon_str": h.touch_polygon_str or "", "centroid_str": centroid,
         "top_polygon_str": h.top_polygon_str or "", "center_tape_str": h.center_tape_str or "",
-        "right_tape_str": h.right_tape_str or "", "left_tape_str": h.left_tape_str or "",
+        "right_tape_str": h.right_tape_str or "", "left_tape_str": h.left_tape_str or "", "uid": h.uid,
     }
 
 

@@ -181,11 +181,19 @@ def _rarest_first(conn: sqlite3.Connection, q: ClimbQuery) -> ClimbQuery:
 
 def search(conn: sqlite3.Connection, q: ClimbQuery) -> list[ClimbRow]:
     """One page of climbs matching `q`, in its sort order."""
-    body, params = _from_and_where(_rarest_first(conn, q), with_setter=True)
+    q = _rarest_first(conn, q)
     order = _ORDER[q.sort][1 if q.reverse else 0]
-    sql = f"SELECT {_ROW_SQL} {body} ORDER BY {order}"
-    if q.limit is not None:
-        sql += " LIMIT ? OFFSET ?"
+    if q.limit is None:
+        body, params = _from_and_where(q, with_setter=True)
+        sql = f"SELECT {_ROW_SQL} {body} ORDER BY {order}"
+    else:
+        # Deferred join: the page's ids come from the sort index alone (skipping OFFSET rows costs an
+        # index step each, not a table row and a setter lookup each), then only those rows are read.
+        body, params = _from_and_where(q)
+        sql = (
+            f"SELECT {_ROW_SQL} FROM (SELECT c.id AS pid {body} ORDER BY {order} LIMIT ? OFFSET ?) AS page "
+            f"JOIN climbs c ON c.id = page.pid LEFT JOIN users u ON u.id = c.setter_id ORDER BY {order}"
+        )
         params = [*params, q.limit, q.offset]
     return [
         ClimbRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]), bool(r[10]), r[11], r[12],

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mastoc.backends import credentials
 from mastoc.backends.errors import AuthError, BackendError, CancelledError
@@ -205,8 +205,20 @@ def login(backend: str, username: str, password: str, url: str | None = None,
         tokens = client.login(username, password)
     from mastoc.sync import railway
 
+    previous = credentials.load("railway", directory)
+    if previous is not None and previous.base_url and previous.base_url.rstrip("/") != base:
+        _forget_server(data_dir)  # another server: its records and cursor are not this one's
     railway.save_tokens(directory, base, tokens, username)
     return username
+
+
+def _forget_server(data_dir: Path | str | None) -> None:
+    """Drop what this device knows about the Railway server it synced with (bases, cursor, mappings):
+    the next sync then compares everything with the new server and sends what it lacks."""
+    with _open(data_dir) as store, store.transaction() as c:
+        for table in ("sync_state", "sync_cursors"):
+            c.execute(f"DELETE FROM {table} WHERE backend = 'railway'")
+        c.execute("DELETE FROM id_mappings WHERE backend = 'railway'")
 
 
 def logout(backend: str, data_dir: Path | str | None = None) -> None:
@@ -266,7 +278,7 @@ def run(preview: Preview, data_dir: Path | str | None = None, *, selected: set[s
     from mastoc.sync import railway
 
     with _open(data_dir) as store, railway.client_for(_dir(data_dir), on_wait=_waiter(say), cancelled=cancel) as client:
-        rep = railway.apply_sync(store, client, preview.plan, resolutions=resolutions or {},
+        rep = railway.apply_sync(store, client, cast(railway.SyncPlan, preview.plan), resolutions=resolutions or {},
                                  default_resolution=default_resolution,
                                  progress=lambda s, d, t: say(Progress(s, d, t)), cancelled=cancel)
     return RunReport(op, rep.ok, rep.cancelled, rep.counts, rep.message, rep.errors)
@@ -357,13 +369,13 @@ def _run_import(preview: Preview, data_dir: Path | str | None, resolutions: dict
                         applier.apply_climb_actions(c, [action], now=now)
                         resolved += 1
     say(Progress("Done", 2, 2))
-    c = done.counts()
+    dc = done.counts()
     counts: dict[str, dict[str, int]] = {k: dict(v) for k, v in done.structure.items()}
-    counts["climb"] = {k: c[k] for k in ("new", "updated", "unchanged", "conflict", "deleted_upstream", "restored")}
+    counts["climb"] = {k: dc[k] for k in ("new", "updated", "unchanged", "conflict", "deleted_upstream", "restored")}
     counts["climb"]["resolved"] = resolved
-    left = c["conflict"] - resolved
-    msg = (f"Imported {done.gym_name or done.gym_stokt_id}: {c['new']} new, {c['updated']} updated, "
-           f"{c['deleted_upstream']} deleted on Stokt, {resolved} conflict(s) resolved")
+    left = dc["conflict"] - resolved
+    msg = (f"Imported {done.gym_name or done.gym_stokt_id}: {dc['new']} new, {dc['updated']} updated, "
+           f"{dc['deleted_upstream']} deleted on Stokt, {resolved} conflict(s) resolved")
     if left:
         msg += f", {left} conflict(s) left for a decision"
     return RunReport(Op.STOKT_IMPORT, done.status == "ok", False, counts, msg + ".", list(done.problems))
@@ -412,9 +424,12 @@ def _run_push(preview: Preview, data_dir: Path | str | None, selected: set[str] 
         return cancelled
 
     with _open(data_dir) as store, _stokt_client(data_dir, say, cancel) as client:
-        apply_push(store, client, todo,
-                   progress=lambda n, t, name: say(Progress(f"Pushing {name!r} ({n} of {t})", n - 1, t)),
-                   cancelled=is_cancelled)
+        try:
+            apply_push(store, client, todo,
+                       progress=lambda n, t, name: say(Progress(f"Pushing {name!r} ({n} of {t})", n - 1, t)),
+                       cancelled=is_cancelled)
+        except CancelledError:  # between requests; an unanswered post is settled by the next push
+            cancelled = True
     say(Progress("Done", len(items), len(items)))
     c = todo.counts()
     failed = [f"{i.name}: {i.message}" for i in todo.items if i.status == "failed"]

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mastoc.backends.errors import AuthError, BackendError, BadRequestError, NotFoundError
+from mastoc.backends.errors import AuthError, BackendError, BadRequestError, CancelledError, NotFoundError
 from mastoc.backends.railway.client import RailwayClient
 from mastoc.domain.ids import id_for_stokt, new_id
 from mastoc.store import images, paths, rows
@@ -246,8 +246,6 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
         plan.cursor_to = page.cursor
         say(f"Reading the server's changes (page {pages})", pages, None)
         if cancelled is not None and cancelled():
-            from mastoc.backends.errors import CancelledError
-
             raise CancelledError("cancelled")
     state = _state(conn)
     by_remote = {(e, v[0]): lid for (e, lid), v in state.items()}
@@ -263,6 +261,7 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
     touched: set[tuple[str, str]] = set()
     tomb = {(r[0], r[1]) for r in conn.execute("SELECT entity_type, entity_id FROM tombstones")}
     locals_ = {e: _locals(conn, e) for e in rm.ORDER}
+    ann_by_hold = {v["hold_id"]: k for k, v in locals_["hold_annotation"].items()}
     say("Comparing", 0, None)
     for entity in rm.ORDER:
         unchanged = 0
@@ -276,6 +275,9 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
             lid = remote["id"] if remote else by_remote.get((entity, _remote_key(entity, rid, ch)), rid)
             if entity == "hold" and remote is None:
                 lid = by_remote.get((entity, rid)) or hold_by_num.get(int(rid), rid)
+            if entity == "hold_annotation" and remote and lid not in locals_[entity]:
+                # one annotation per hold and person: one made on this device for the same hold is the same record
+                lid = ann_by_hold.get(remote["hold_id"], lid)
             act = _plan_one(entity, lid, _remote_key(entity, rid, ch), remote, locals_[entity].get(lid),
                             state.get((entity, lid)), (entity, lid) in tomb)
             if act is None:
@@ -333,6 +335,9 @@ def _plan_one(entity: str, lid: str, rkey: str, remote: dict[str, Any] | None, l
         return Action(entity, "matched", lid, rkey, title, remote=remote, local_hash=l_hash)
     if base is not None and r_hash == base:
         return None  # only the local side changed: a push
+    if base is None and entity in ("hold_annotation", "list", "list_item"):
+        return Action(entity, "conflict", lid, rkey, title, _detail(entity, remote, fields, "made on both sides"),
+                      remote=remote, local_hash=l_hash, fields=fields)
     if base is not None and l_hash == base:
         return Action(entity, "updated", lid, rkey, title, _detail(entity, remote, fields, ""), remote=remote,
                       local_hash=l_hash, fields=fields)
@@ -424,7 +429,10 @@ def apply_sync(store: Store, client: RailwayClient, plan: SyncPlan, *, resolutio
                            "VALUES (?, 'sync', ?, 'running', '{}')", (BACKEND, rows.now_ts())).lastrowid
     status = "failed"
     try:
-        _apply(store, client, plan, rep, resolutions, default_resolution, say, is_cancelled)
+        try:
+            _apply(store, client, plan, rep, resolutions, default_resolution, say, is_cancelled)
+        except CancelledError:  # raised by the transport between requests: what was sent is recorded
+            rep.cancelled = True
         status = "cancelled" if rep.cancelled else ("conflicts" if rep.conflicts_left else
                                                     ("partial" if rep.errors else "ok"))
     except BackendError as exc:
@@ -492,6 +500,7 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
                           (BACKEND, a.entity, a.key, a.remote_id, json.dumps(cur, default=str) if cur else None,
                            json.dumps(a.remote, default=str) if a.remote else None, choice, rows.now_ts()))
                 rep.add(a.entity, f"resolved_{choice}")
+                _adopt_id(c, a)
                 if choice == "mine":
                     mine.add((a.entity, a.key))
                     if a.remote is None or cur is None:
@@ -506,6 +515,10 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
                 _take_remote(c, a, cur is not None, rep)
                 continue
             if now_hash != a.local_hash:
+                if a.remote is not None and now_hash == rm.content_hash(a.entity, a.remote):
+                    continue  # already applied (the same plan run twice)
+                if a.remote is None and cur is None:
+                    continue
                 stale += 1
                 rep.errors.append(f"{a.entity} {a.title!r} changed here since the preview; left for the next sync")
                 continue
@@ -550,8 +563,17 @@ def _copy_climb(c: Any, cur: dict[str, Any]) -> str:
     return cid
 
 
+def _adopt_id(c: Any, a: Action) -> None:
+    """The local record is the server's under another id (an annotation of the same hold): take its id."""
+    if a.remote is not None and a.remote["id"] != a.key and a.entity == "hold_annotation":
+        c.execute("UPDATE hold_annotations SET id = ? WHERE id = ?", (a.remote["id"], a.key))
+        _drop_state(c, a.entity, a.key)
+        a.key = a.remote["id"]
+
+
 def _take_remote(c: Any, a: Action, exists: bool, rep: SyncReport, count: bool = True) -> None:
     assert a.remote is not None
+    _adopt_id(c, a)
     _write_local(c, a.entity, a.remote, exists=exists)
     _set_state(c, a.entity, a.key, a.remote_id, a.remote)
     if count:

@@ -132,7 +132,7 @@ def remote_to_local(entity: str, data: dict[str, Any], lk: Lookup) -> dict[str, 
         return {"id": uid, "face_id": d.get("face_id"), "num": int(d["id"]), "stokt_id": d.get("stokt_id"),
                 "area": None if d.get("area") is None else str(d["area"]), "polygon_str": d.get("polygon_str") or "",
                 "touch_polygon_str": d.get("touch_polygon_str"), "path_str": d.get("path_str"),
-                "centroid_str": f"{cx} {cy}" if cx is not None and cy is not None else "",
+                "centroid_str": _centroid(cx, cy, stokt=d.get("stokt_id") is not None),
                 "top_polygon_str": d.get("top_polygon_str"), "center_tape_str": d.get("center_tape_str"),
                 "left_tape_str": d.get("left_tape_str"), "right_tape_str": d.get("right_tape_str")}
     if entity == "climb":
@@ -172,3 +172,11 @@ def area_value(text: Any) -> float | None:
         return None if text in (None, "") else float(text)
     except (TypeError, ValueError):
         return None
+
+
+def _centroid(x: float | None, y: float | None, *, stokt: bool) -> str:
+    """The centroid text as the hold's origin writes it: Stokt with two decimals, mastoc without
+    trailing zeros (the server keeps the numbers, not the text)."""
+    if x is None or y is None:
+        return ""
+    return f"{x:.2f} {y:.2f}" if stokt else f"{x:.10g} {y:.10g}"

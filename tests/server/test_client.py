@@ -71,9 +71,9 @@ def legacy_live(app) -> Iterator[str]:
     thread.join(10)
 
 
-def _client(url: str, api: Api, name: str = "alice", **kw: Any) -> RailwayClient:
+def _client(url: str, api: Api, name: str = "alice", config: TransportConfig = FAST, **kw: Any) -> RailwayClient:
     api.user(name)  # registers (password "password-123")
-    client = RailwayClient(url, api_key=APP_KEY, config=FAST, **kw)
+    client = RailwayClient(url, api_key=APP_KEY, config=config, **kw)
     client.login(name, "password-123")
     return client
 
@@ -227,3 +227,41 @@ def test_client_degrades_against_a_legacy_server(legacy_live, api, admin):
     assert c.climbs(since_created_at="2025-12-03") and all(x["created_at"] >= "2025-12-03" for x in c.climbs(
         since_created_at="2025-12-03"))
     c.close()
+
+
+class LoseResponses:
+    """ASGI wrapper: the first `n` POSTs to `path` are processed, but their answer is replaced by a 503
+    (the response was lost on the way back), as a flaky proxy would do."""
+
+    def __init__(self, app: Any, path: str, n: int) -> None:
+        self.app, self.path, self.left = app, path, n
+
+    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == self.path and self.left > 0:
+            self.left -= 1
+
+            async def swallow(message):  # type: ignore[no-untyped-def]
+                return None
+
+            await self.app(scope, receive, swallow)
+            await send({"type": "http.response.start", "status": 503, "headers": [(b"content-type", b"text/plain")]})
+            await send({"type": "http.response.body", "body": b"upstream lost"})
+            return
+        await self.app(scope, receive, send)
+
+
+def test_lost_responses_are_retried_without_duplicates(app, api, seeded):
+    flaky = LoseResponses(app, "/api/climbs", n=2)
+    url, server, thread = serve(flaky)
+    try:
+        c = _client(url, api, config=TransportConfig(read_timeout=10, max_retries=3, backoff_base=0.01, rate_per_second=0))
+        face = c.faces()[0]["id"]
+        created = c.create_climb(face, "once", "S829001")  # sent 3 times, stored once
+        assert flaky.left == 0
+        assert [x["id"] for x in c.climbs() if x["name"] == "once"] == [created["id"]]
+        feed = [ch for page in c.iter_changes(0) for ch in page.changes if ch["id"] == created["id"]]
+        assert len(feed) == 1
+        c.close()
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -66,10 +66,10 @@ class LiveServer:
         return int(self.sql(f"SELECT count(*) FROM {table}")[0][0])
 
 
-@pytest.fixture()
-def server(pg_server: Any, pg_template: str, tmp_path: Path) -> Iterator[LiveServer]:  # noqa: F811
+def start_server(pg_server: Any, pg_template: str, data: Path) -> LiveServer:  # noqa: F811
+    """A server on a fresh database with the admin account EMAIL / PASSWORD."""
     url = fresh_pg_database(pg_server, pg_template)
-    settings = Settings(database_url=url, secret_key=SECRET, data_dir=tmp_path / "server-data")
+    settings = Settings(database_url=url, secret_key=SECRET, data_dir=data)
     app = create_app(settings, run_migrations=False)
     live = LiveServer(app, free_port()).start()
     import requests
@@ -78,9 +78,15 @@ def server(pg_server: Any, pg_template: str, tmp_path: Path) -> Iterator[LiveSer
                                                              "password": PASSWORD, "full_name": "Climber"}, timeout=10)
     assert r.status_code == 201, r.text
     live.sql("UPDATE users SET role = 'admin' WHERE email = :e", e=EMAIL)
+    return live
+
+
+@pytest.fixture()
+def server(pg_server: Any, pg_template: str, tmp_path: Path) -> Iterator[LiveServer]:  # noqa: F811
+    live = start_server(pg_server, pg_template, tmp_path / "server-data")
     yield live
     live.stop()
-    app.state.engine.dispose()
+    live.app.state.engine.dispose()
 
 
 def device(tmp_path: Path, name: str, server: LiveServer) -> Path:

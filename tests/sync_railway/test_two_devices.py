@@ -73,6 +73,12 @@ def test_set_annotate_list_on_a_then_b_has_them_with_the_same_ids(tmp_path: Path
         for table in ("climbs", "holds", "hold_annotations", "climb_lists", "list_items"):
             ids_a = {r[0] for r in sa.conn.execute(f"SELECT id FROM {table}")}
             assert ids_a == {r[0] for r in sb.conn.execute(f"SELECT id FROM {table}")}, table
+        q = "SELECT id, num, polygon_str, centroid_str FROM holds ORDER BY num"
+        assert [tuple(r) for r in sa.conn.execute(q)] == [tuple(r) for r in sb.conn.execute(q)]
+        for d in (sa, sb):  # id_mappings unique on both sides
+            assert d.conn.execute("SELECT count(*) FROM id_mappings WHERE backend = 'railway'").fetchone()[0] == \
+                d.conn.execute("SELECT count(DISTINCT entity_type || mastoc_id) FROM id_mappings "
+                               "WHERE backend = 'railway'").fetchone()[0]
 
 
 def _edit(d: Path, cid: str, **values: object) -> None:
@@ -162,3 +168,44 @@ def test_deletions_travel_as_tombstones(tmp_path: Path, server: LiveServer):
     with Store.open(a) as s:
         assert s.climb(gone) is None and s.climb(keep) is not None
         assert s.conn.execute("SELECT reason FROM tombstones WHERE entity_id = ?", (gone,)).fetchone()[0]
+
+
+def test_cancel_mid_run_leaves_a_consistent_store_and_a_rerun_finishes(tmp_path: Path, server: LiveServer):
+    a = device(tmp_path, "a", server)
+    face, _holds = _personal_wall(a)
+    for n in range(6):
+        _climb(a, face, f"Climb {n}")
+    pv = ops.preview(ops.Op.RAILWAY_SYNC, a)
+    steps: list[str] = []
+    rep = ops.run(pv, a, progress=lambda p: steps.append(p.step),
+                  cancel=lambda: sum("Sending climbs" in s for s in steps) >= 3)
+    assert rep.cancelled and not rep.ok and "cancelled" in rep.message
+    sent = server.count("climbs")
+    assert 0 < sent < 6
+    with Store.open(a) as s:
+        assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert ops.history(a)[0]["status"] == "cancelled"
+    pv, rep = sync(a)
+    assert rep.ok and pv.counts["climb"]["create"] == 6 - sent
+    assert server.count("climbs") == 6 and ops.status("railway", a).pending_local_changes == 0
+
+
+def test_logging_in_to_another_server_sends_everything_there(tmp_path: Path, server: LiveServer,
+                                                              pg_server, pg_template):  # noqa: ANN001
+    from tests.sync_railway.conftest import start_server
+
+    a = device(tmp_path, "a", server)
+    face, _holds = _personal_wall(a)
+    _climb(a, face)
+    assert sync(a)[1].ok
+    other = start_server(pg_server, pg_template, tmp_path / "other")
+    try:
+        from tests.sync_railway.conftest import EMAIL, PASSWORD
+
+        ops.login("railway", EMAIL, PASSWORD, url=other.url, data_dir=a)
+        pv, rep = sync(a)
+        assert rep.ok, rep.errors
+        assert other.count("climbs") == 1 and other.count("holds") == 3
+    finally:
+        other.stop()
+        other.app.state.engine.dispose()

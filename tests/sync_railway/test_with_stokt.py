@@ -44,6 +44,10 @@ def test_stokt_ids_travel_between_devices(tmp_path: Path, server: LiveServer, st
         assert ids == {tuple(r) for r in sb.conn.execute("SELECT id, stokt_id FROM climbs")}
         face = sb.face(FACE_ID)
         assert face is not None and sb.image_path(face.picture_sha256) is not None
+        q = "SELECT id, num, stokt_id, polygon_str, touch_polygon_str, top_polygon_str, centroid_str FROM holds ORDER BY num"
+        assert [tuple(r) for r in sa.conn.execute(q)] == [tuple(r) for r in sb.conn.execute(q)]
+        q = "SELECT id, name, holds_list, grade_font, setter_id FROM climbs ORDER BY id"
+        assert [tuple(r) for r in sa.conn.execute(q)] == [tuple(r) for r in sb.conn.execute(q)]
     # B sets a climb and pushes it to Stokt, then syncs with the server
     cid = new_id()
     with Store.open(b) as s:
