@@ -220,6 +220,7 @@ class Transport:
             with self._count_lock:
                 self.requests_sent += 1
             reached_server = True
+            unreachable = False
             try:
                 response = self._session().request(
                     method,
@@ -236,7 +237,8 @@ class Transport:
                 reached_server = False
             except requests.exceptions.ConnectionError as exc:
                 failure = f"{where}: connection failed ({_reason(exc)})"
-                reached_server = not _refused(exc)
+                unreachable = _refused(exc)
+                reached_server = not unreachable
             except requests.exceptions.Timeout:
                 failure = f"{where}: timed out after {cfg.read_timeout:g} s"
             except requests.exceptions.RequestException as exc:  # chunked encoding, content decoding
@@ -261,7 +263,9 @@ class Transport:
                     continue
                 raise _status_error(where, response)
             can_retry = retry_all or not reached_server
-            if can_retry and attempt < cfg.max_retries:
+            # nothing listening / unknown host (no network): one quick retry, then fail fast (N7)
+            limit = min(1, cfg.max_retries) if unreachable else cfg.max_retries
+            if can_retry and attempt < limit:
                 wait = self._backoff(attempt)
                 self._wait(wait, f"network problem; retrying in {wait:.1f} s")
                 attempt += 1

@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from mastoc import __version__
 from mastoc.cli.errors import EXIT_USAGE, CliError
@@ -26,7 +27,7 @@ _COMMAND_MODULES = (
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors: one line, exit code 2
+    def error(self, message: str) -> NoReturn:  # usage errors: one line, exit code 2
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"mastoc: error: {message}\n")
 

@@ -209,7 +209,7 @@ def _v2(conn: sqlite3.Connection) -> None:
     _script(conn, V2)
     # Backfill the climb<->hold index from the climbs already stored.
     rows = conn.execute("SELECT id, holds_list, grade_ircra FROM climbs").fetchall()
-    index_rows = []
+    index_rows: list[tuple[int, str, str, float | None]] = []
     for climb_id, text, grade in rows:
         try:
             refs = holdslist.parse(text)

@@ -432,6 +432,8 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
                                  "gym": gym} if page.next else {"resume_url": None})
                 plan.write_seconds += time.perf_counter() - t0
                 in_page = False
+                for a in actions:  # written: the report needs ids, names and fields, not the values
+                    a.values = {}
                 batch.added(len(remotes))
                 user_counts["new"] += ucounts["new"]
                 user_counts["updated"] += ucounts["updated"]

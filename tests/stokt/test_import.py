@@ -177,8 +177,8 @@ def test_n2_random_failures_give_the_clean_result(fixtures_dir: Path, tmp_path: 
     clean_store = Store.open(tmp_path / "clean")
     run_import(clean_store, StoktClient(standin.url, standin.token, config=FAST))
     with StoktStandin(fixtures_dir) as faulty:
-        faulty.random_failures(0.2, kinds=("500", "502", "reset", "slow"), seed=7, slow_delay=0.6)
-        cfg = dataclasses.replace(FAST, read_timeout=0.3, max_retries=8)
+        faulty.random_failures(0.2, kinds=("500", "502", "reset", "slow"), seed=7, slow_delay=2.5)
+        cfg = dataclasses.replace(FAST, read_timeout=1.0, max_retries=8)
         client = StoktClient(faulty.url, faulty.token, config=cfg)
         store = Store.open(tmp_path / "faulty")
         plan = run_import(store, client)
