@@ -5,7 +5,8 @@
 1. `sync-preview.png`: Sync with Railway previewed on device B after device A synced a rename of the
    same climb (a conflict, "keep both" chosen), a new climb, a hold note and a list (a mastoc server in
    a thread, SQLite). 2. `sync-preview-stokt.png`: Import from Stokt after changes on both sides.
-   3. `sync-run.png`: Push to Stokt in progress. Against the loopback Stokt stand-in of the tests (real
+   3. `sync-run.png`: Push to Stokt in progress. 4. `sync-history.png`: the Railway sync run, then the
+   History tab. Against the loopback Stokt stand-in of the tests (real
    fixtures from ../shared/stokt/fixtures), in temporary data directories. A tooling script: it waits with a local event loop, which the app never does.
 """
 
@@ -123,6 +124,13 @@ def railway_conflict_preview(out: Path, standin: StoktStandin, tmp: Path) -> Non
     pause()
     panel.grab().save(str(out / "sync-preview.png"))
     print(f"railway: conflicts {len(keys)}; rows: {panel.preview_view.row_texts()}")
+    panel.start_run()
+    spin(lambda: not panel.busy and panel.preview is None)
+    panel.tabs.setCurrentIndex(1)
+    spin(lambda: panel.history.rowCount() >= 2)
+    pause()
+    panel.grab().save(str(out / "sync-history.png"))
+    print("railway history:", panel.history_texts(), "message:", panel.message.text())
     panel.tasks.wait()
     panel.close()
     server.should_exit = True

@@ -30,9 +30,13 @@ ENTITY_NAMES = {"climb": "Climbs", "hold_annotation": "Hold notes", "list": "Lis
                 "image": "Photos"}
 CATEGORY_NAMES = {"new": "New", "updated": "Updated", "conflict": "Conflicts", "deleted_upstream": "Deleted upstream",
                   "to_push": "To push", "upload": "To upload", "delete_remote": "To delete on the server",
-                  "unchanged": "Unchanged", "pushed": "Pushed", "failed": "Failed", "skipped": "Skipped"}
+                  "unchanged": "Unchanged", "pushed": "Pushed", "failed": "Failed", "skipped": "Skipped",
+                  "create": "To send (new)", "update": "To send (changed)", "created": "Sent (new)",
+                  "sent": "Sent", "resolved_mine": "Resolved (kept mine)", "resolved_theirs": "Resolved (took theirs)",
+                  "resolved_both": "Resolved (kept both)"}
 # the order categories are shown in (unknown ones come after, alphabetically)
-CATEGORY_ORDER = ("conflict", "new", "updated", "deleted_upstream", "to_push", "upload", "delete_remote")
+CATEGORY_ORDER = ("conflict", "new", "updated", "deleted_upstream", "to_push", "create", "update", "upload",
+                  "delete_remote")
 CHOICE_NAMES = {"mine": "Keep mine", "theirs": "Take theirs", "both": "Keep both"}
 DIRECTION_ARROWS = {"pull": "↓", "push": "↑"}
 
