@@ -659,6 +659,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_preferences()
+        if getattr(self, "sync_panel", None) is not None:
+            self.sync_panel.cancel()  # a running sync stops after its current batch (consistent store)
         super().closeEvent(event)
 
 

@@ -211,14 +211,18 @@ class SyncPanel(QDialog):
     # --- opening ------------------------------------------------------------------------------
 
     def show_for(self, op: str | None = None, backend: str | None = None) -> None:
-        """Show the panel on an operation (and backend, persisted when it differs from the active one)."""
+        """Show the panel on an operation (and backend, persisted when it differs from the active one).
+        While something runs, it is only shown: the running operation keeps its backend."""
+        if self.busy:
+            op = backend = None
         self._wanted_op = op
         was_visible = self.isVisible()
         self.show()
         if was_visible and QGuiApplication.platformName() != "offscreen":  # (no window stacking offscreen)
             self.raise_()
             self.activateWindow()
-        self._load_active(backend)
+        if not self.busy:
+            self._load_active(backend)
 
     def _load_active(self, switch_to: str | None = None) -> None:
         def done(active: str) -> None:

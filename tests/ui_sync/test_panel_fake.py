@@ -160,3 +160,14 @@ def test_huge_previews_list_the_first_rows_and_include_the_rest(qtbot):
     view.set_checked("k3", False)
     chosen = view.selected()
     assert len(chosen) == n - 1 and "k3" not in chosen and f"k{n - 1}" in chosen
+
+
+def test_opening_the_panel_on_another_operation_while_running_changes_nothing(qtbot, data_dir, fake_ops, make_panel):
+    fake_ops.step_delay = 0.1
+    panel = make_panel(data_dir, fake_ops)
+    preview(qtbot, panel)
+    with qtbot.waitSignal(panel.runFinished, timeout=10_000) as done:
+        panel.run_btn.click()
+        panel.show_for("stokt-import", "stokt")
+        assert panel.current_op() == "railway-sync" and panel.preview is not None
+    assert done.args[0].ok and fake_ops.active == "railway"
