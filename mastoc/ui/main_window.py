@@ -220,6 +220,14 @@ class MainWindow(QMainWindow):
         self._action(climb, "&Reset filters", self.filters.reset, "Ctrl+R")
         self._action(climb, "&Clear hold search", self.scene.clear_search, "Ctrl+Shift+R")
 
+        syncm = mb.addMenu("&Sync")
+        self.act_sync = self._action(syncm, "&Sync panel…", lambda: self.open_sync_panel(), "Ctrl+Shift+S",
+                                     tip="Preview and run a sync with the mastoc server or Stokt")
+        syncm.addSeparator()
+        self._action(syncm, "Sync with &Railway…", lambda: self.open_sync_panel("railway-sync", "railway"))
+        self._action(syncm, "&Import from Stokt…", self.import_from_stokt)
+        self._action(syncm, "&Push to Stokt…", lambda: self.open_sync_panel("stokt-push"))
+
         helpm = mb.addMenu("&Help")
         self._action(helpm, "&About mastoc", self.about)
 
@@ -234,6 +242,10 @@ class MainWindow(QMainWindow):
         tb.addAction(QAction("Next ▶", self, triggered=self.next_climb))
         tb.addSeparator()
         tb.addAction(QAction("Fit", self, triggered=self.view.fit))
+        tb.addSeparator()
+        self.act_sync_tb = QAction("⇅ Sync", self, triggered=lambda: self.open_sync_panel())
+        self.act_sync_tb.setToolTip("Sync panel (Ctrl+Shift+S)")
+        tb.addAction(self.act_sync_tb)
 
     def _connect(self) -> None:
         self.filters.changed.connect(self.refresh_query)
@@ -600,11 +612,34 @@ class MainWindow(QMainWindow):
         box.open()
 
     def import_from_stokt(self) -> None:
-        self._inform("Import from Stokt", "Importing straight from Stokt is coming with the Sync panel.\n"
-                     "Meanwhile: `mastoc stokt load-backup DIR`, or File → Load a Stokt backup.")
+        self.open_sync_panel("stokt-import", "stokt")
 
     def connect_server(self) -> None:
-        self._inform("Connect to a mastoc server", "Connecting to a mastoc server is coming with the Sync panel.")
+        self.open_sync_panel("railway-sync", "railway")
+
+    def open_sync_panel(self, op: str | None = None, backend: str | None = None) -> None:
+        """Show the Sync panel (created once), on an operation and backend when given."""
+        if getattr(self, "sync_panel", None) is None:
+            from mastoc.ui.sync_panel import SyncPanel
+
+            self.sync_panel = SyncPanel(self.directory, parent=self)
+            self.sync_panel.synced.connect(self.after_sync)
+        self.sync_panel.show_for(op, backend)
+
+    def after_sync(self, report: object = None) -> None:
+        """After a sync: reload the climb list (and the wall itself when faces, holds or photos changed)."""
+        faces = [f for f in self.store.faces() if f.stokt_id != self._demo_id]
+        if self.face is not None and (self.face.stokt_id != self._demo_id or not faces):
+            if _wall_changed(report):
+                self.open_face(self.face.id)
+            else:  # climbs only: no need to rebuild 776 hold outlines and the photo
+                self.tasks.submit(data.setters, self.directory, self.face.id, key="setters",
+                                  on_done=self.filters.set_setters)
+                self.refresh_query()
+                self._show_details()
+        elif faces:
+            self._pending_climb = None
+            self.open_face(faces[0].id)
 
     def about(self) -> None:
         from mastoc import __version__
@@ -624,7 +659,23 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_preferences()
+        if getattr(self, "sync_panel", None) is not None:
+            self.sync_panel.cancel()  # a running sync stops after its current batch (consistent store)
         super().closeEvent(event)
+
+
+def _wall_changed(report: object) -> bool:
+    """Whether a sync report may have changed a face, its holds or its photo (True when unsure)."""
+    counts = getattr(report, "counts", None)
+    if not isinstance(counts, dict):
+        return True
+    return any(n for entity in ("gym", "wall", "face", "hold", "image", "photo")
+               for cat, n in (counts.get(entity) or {}).items() if cat not in _NOT_LOCAL)
+
+
+# categories of a sync report that leave the local rows as they are (sent to the backend, or nothing)
+_NOT_LOCAL = frozenset({"unchanged", "create", "created", "update", "delete_remote", "deleted_remote", "upload",
+                        "uploaded", "to_push", "pushed", "reconciled", "skipped", "failed"})
 
 
 def _hold_climbs(directory: Path, q: ClimbQuery) -> tuple[data.Counts, list[ClimbRow]]:
