@@ -398,10 +398,12 @@ def _preview_push(data_dir: Path | str | None, climb_ids: list[str] | None, say:
         grades = {r[0]: (r[1], r[2]) for r in store.conn.execute(
             "SELECT c.id, c.grade_font, u.full_name FROM climbs c LEFT JOIN users u ON u.id = c.setter_id "
             "WHERE c.stokt_id IS NULL")}
+        face_names = {r[0]: r[1] for r in store.conn.execute("SELECT id, name FROM faces")}
     items = []
     for i in plan.items:
         grade, setter = grades.get(i.climb_id, (None, None))
-        detail = " · ".join(x for x in (grade, setter, f"to face {i.face_stokt_id}") if x)
+        where = f"on {face_names.get(i.face_id) or 'face ' + i.face_stokt_id}"
+        detail = " · ".join(x for x in (grade, setter, where) if x)
         items.append(PreviewItem("climb", "to_push", i.climb_id, i.name, detail, "push", selectable=True))
     for s in plan.skipped:
         items.append(PreviewItem("climb", "skipped", s["id"], s["name"], s["reason"], "push"))
