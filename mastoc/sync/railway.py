@@ -311,7 +311,20 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
         plan.warnings.append(f"{len(held)} Stokt record(s) (gyms, setters, faces, holds) can only be sent by an "
                              "admin account; they stay on this device")
     plan.actions.extend(a for a in pushes if plan.is_admin or not a.admin_only)
+    _name_annotated_holds(conn, plan.actions)
     return plan
+
+
+def _name_annotated_holds(conn: Any, actions: list[Action]) -> None:
+    """Annotation titles name the hold by its public number, not by its local id."""
+    notes = [a for a in actions if a.entity == "hold_annotation"]
+    if not notes:
+        return
+    nums = {r[0]: r[1] for r in conn.execute("SELECT id, num FROM holds")}
+    for a in notes:
+        for hold_id in ((a.remote or {}).get("hold_id"),):
+            if hold_id in nums:
+                a.title = a.title.replace(str(hold_id), str(nums[hold_id]))
 
 
 def _remote_key(entity: str, rid: str, ch: dict[str, Any]) -> str:
