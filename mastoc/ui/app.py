@@ -14,6 +14,21 @@ from mastoc.cli.errors import EXIT_ERROR, EXIT_NOT_FOUND
 SCREENSHOT_TIMEOUT_MS = 60_000
 
 
+# Messages Qt's own platform plugins print on every start that tell the user nothing.
+_NOISE = ("does not support propagateSizeHints",)
+
+
+def _quiet_platform_noise() -> None:
+    """Drop Qt's known platform-plugin noise from stderr; every other Qt message is still printed."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_mode: object, _context: object, message: str) -> None:
+        if not any(n in message for n in _NOISE):
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
 def run(
     data_dir: str | Path | None = None,
     screenshot: str | Path | None = None,
@@ -38,6 +53,8 @@ def run(
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    if QApplication.instance() is None:
+        _quiet_platform_noise()
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("mastoc")
     app.setOrganizationName("mastoc")
