@@ -2,11 +2,11 @@
 
 An ORIGINAL picture (a plywood board with bolt-on holds, drawn with Pillow; not the Stokt photo) and
 the files of a Stokt backup in Stokt's exact format, so the normal Stokt loader imports them:
-`face_setup.json` (hold polygons, touch polygons, SVG paths, centroids, top outlines, start tapes
+`demo_setup.json` (hold polygons, touch polygons, SVG paths, centroids, top outlines, start tapes
 computed the way Stokt does: centre tape along the ray from the picture's top centre through the
 centroid, left/right tapes rotated -/+30 degrees, each starting where its ray leaves the outline),
-`gym_summary.json`, `gym_walls.json`, `climbs_page_1.json` (a few dozen demo climbs) and
-`wall_full.jpg`. Deterministic: the same seed gives byte-identical JSON.
+`demo_gym.json`, `demo_walls.json`, `demo_climbs.json` (a few dozen demo climbs) and
+`demo_wall.jpg`. Deterministic: the same seed gives byte-identical JSON.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ GYM_ID = str(uuid.uuid5(NS, "gym"))
 WALL_ID = str(uuid.uuid5(NS, "wall"))
 FACE_ID = str(uuid.uuid5(NS, "face"))
 FIRST_HOLD_ID = 900001
-PICTURE_NAME = f"CACHE/images/walls/{WALL_ID}/faces/{FACE_ID}/demo/wall_full.jpg"
+PICTURE_NAME = f"CACHE/images/walls/{WALL_ID}/faces/{FACE_ID}/demo/demo_wall.jpg"
 SMALL_NAME = f"CACHE/images/walls/{WALL_ID}/faces/{FACE_ID}/demo_small.jpg"
 FEET_RULES = ["Tous pieds", "Pieds des mains", "No foot"]
 
@@ -281,7 +281,7 @@ def main() -> None:
     img = draw_wall(holds, rnd)
     climbs = make_climbs(holds, rnd)
     OUT.mkdir(parents=True, exist_ok=True)
-    img.save(OUT / "wall_full.jpg", quality=85, optimize=True)
+    img.save(OUT / "demo_wall.jpg", quality=85, optimize=True)
     setup = {
         "id": FACE_ID, "gym": "mastoc demo gym", "wall": "Demo board",
         "picture": {"name": PICTURE_NAME, "width": W, "height": H},
@@ -308,10 +308,10 @@ def main() -> None:
     def dump(name: str, obj: object) -> None:
         (OUT / name).write_text(json.dumps(obj, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
-    dump("face_setup.json", setup)
-    dump("gym_summary.json", summary)
-    dump("gym_walls.json", walls)
-    dump("climbs_page_1.json", page)
+    dump("demo_setup.json", setup)
+    dump("demo_gym.json", summary)
+    dump("demo_walls.json", walls)
+    dump("demo_climbs.json", page)
     print(f"demo wall: {len(holds)} holds, {len(climbs)} climbs -> {OUT}")
 
 

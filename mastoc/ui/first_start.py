@@ -22,7 +22,7 @@ def demo_dir() -> Path:
 def demo_face_stokt_id() -> str | None:
     """The Stokt-format id of the demo face (to recognise it), or None if the files are missing."""
     try:
-        return str(json.loads((DEMO_DIR / "face_setup.json").read_text(encoding="utf-8"))["id"])
+        return str(json.loads((DEMO_DIR / "demo_setup.json").read_text(encoding="utf-8"))["id"])
     except (OSError, ValueError, KeyError):
         return None
 

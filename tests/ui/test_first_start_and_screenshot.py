@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_first_start_on_an_empty_directory_shows_the_demo_wall(qtbot, data_dir):
-    setup = json.loads((first_start.demo_dir() / "face_setup.json").read_text(encoding="utf-8"))
-    climbs = json.loads((first_start.demo_dir() / "climbs_page_1.json").read_text(encoding="utf-8"))["results"]
+    setup = json.loads((first_start.demo_dir() / "demo_setup.json").read_text(encoding="utf-8"))
+    climbs = json.loads((first_start.demo_dir() / "demo_climbs.json").read_text(encoding="utf-8"))["results"]
     st = Store.open(data_dir)
     assert st.faces() == []
     assert first_start.ensure_demo(st) is True
@@ -47,14 +47,14 @@ def test_first_start_on_an_empty_directory_shows_the_demo_wall(qtbot, data_dir):
 
 def test_demo_files_are_an_original_picture_in_stokt_format():
     d = first_start.demo_dir()
-    img = QImage(str(d / "wall_full.jpg"))
-    setup = json.loads((d / "face_setup.json").read_text(encoding="utf-8"))
+    img = QImage(str(d / "demo_wall.jpg"))
+    setup = json.loads((d / "demo_setup.json").read_text(encoding="utf-8"))
     assert (img.width(), img.height()) == (setup["picture"]["width"], setup["picture"]["height"])
     assert (img.width(), img.height()) != (2263, 3000)  # not the Stokt photo
     keys = {"id", "area", "polygonStr", "touchPolygonStr", "pathStr", "centroidStr", "topPolygonStr",
             "centerTapeStr", "rightTapeStr", "leftTapeStr"}
     assert all(set(h) == keys for h in setup["holds"])
-    climbs = json.loads((d / "climbs_page_1.json").read_text(encoding="utf-8"))["results"]
+    climbs = json.loads((d / "demo_climbs.json").read_text(encoding="utf-8"))["results"]
     assert 24 <= len(climbs) <= 100
     ids = {h["id"] for h in setup["holds"]}
     for c in climbs:
