@@ -12,32 +12,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from mastoc.backends.values import MappingError, parse_datetime
 from mastoc.domain import grades, holdslist
 from mastoc.domain.ids import id_for_stokt
 from mastoc.domain.models import Climb, ClimbList, Face, Hold, HoldAnnotation, ListItem, Source, User
 
 UNGRADED = "?"
-
-
-class MappingError(ValueError):
-    def __init__(self, item: str, message: str) -> None:
-        super().__init__(f"{item}: {message}")
-        self.item = item
-
-
-def parse_datetime(value: Any) -> datetime | None:
-    """A server timestamp (naive = UTC, or with an offset) as an aware UTC datetime; None for null."""
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"timestamp is not a string: {value!r}")
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    parsed = datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def format_datetime(value: datetime | None) -> str | None:

@@ -12,37 +12,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from mastoc.backends.values import MappingError, parse_datetime
 from mastoc.domain import holdslist
 from mastoc.domain.ids import id_for_stokt
 from mastoc.domain.models import Climb, Face, Gym, Hold, Source, User, Wall
 
 UNGRADED = "?"
-
-
-class MappingError(ValueError):
-    """A Stokt object that cannot be mapped; `item` names it (e.g. "climb 8286…" or "hold 828902")."""
-
-    def __init__(self, item: str, message: str) -> None:
-        super().__init__(f"{item}: {message}")
-        self.item = item
-
-
-def parse_datetime(value: Any) -> datetime | None:
-    """An offset-aware Stokt timestamp (`-05:00` or `Z`) as UTC; None for null/empty."""
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f"timestamp is not a string: {value!r}")
-    text = value.strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    parsed = datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def media_name(name: str | None) -> str | None:
