@@ -29,11 +29,29 @@ class Gym(SQLModel, table=True):
     updated_at: datetime | None = None
 
 
+class Wall(SQLModel, table=True):
+    """A Stokt wall (gym -> wall -> face); `feet_rules` is a JSON list as text."""
+
+    __tablename__ = "walls"
+    id: str = Field(primary_key=True, max_length=36)
+    stokt_id: str | None = Field(default=None, max_length=36, unique=True)
+    gym_id: str = Field(foreign_key="gyms.id", max_length=36, index=True)
+    name: str = Field(max_length=255)
+    angle: str | None = Field(default=None, max_length=50)
+    is_active: bool = True
+    feet_rules: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    default_feet_rule: str | None = Field(default=None, max_length=100)
+    source: str = Field(default="stokt", max_length=10)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime | None = None
+
+
 class Face(SQLModel, table=True):
     __tablename__ = "faces"
     id: str = Field(primary_key=True, max_length=36)
     stokt_id: str | None = Field(default=None, max_length=36, unique=True)
     gym_id: str = Field(foreign_key="gyms.id", max_length=36, index=True)
+    wall_id: str | None = Field(default=None, max_length=36, index=True)
     name: str | None = Field(default=None, max_length=255)
     picture_path: str = Field(max_length=500)
     picture_width: int | None = None

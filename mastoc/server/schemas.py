@@ -210,10 +210,25 @@ class BulkResult(BaseModel):
 
 # --- faces and holds ------------------------------------------------------------------------------
 
+class WallResponse(BaseModel):
+    id: uuid.UUID
+    stokt_id: str | None = None
+    gym_id: uuid.UUID
+    name: str
+    angle: str | None = None
+    is_active: bool = True
+    feet_rules: list[str] = []
+    default_feet_rule: str | None = None
+    source: str = "stokt"
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
 class FaceSummary(BaseModel):
     id: uuid.UUID
     stokt_id: str | None = None
     gym_id: uuid.UUID
+    wall_id: uuid.UUID | None = None
     picture_path: str
     picture_width: int | None = None
     picture_height: int | None = None
@@ -255,6 +270,7 @@ class HoldSetup(BaseModel):
 class FaceSetup(BaseModel):
     id: uuid.UUID
     stokt_id: str | None = None
+    wall_id: uuid.UUID | None = None
     is_active: bool = True
     total_climbs: int = 0
     picture: PictureResponse | None = None
@@ -410,9 +426,20 @@ class ImportGym(In):
     location_string: Annotated[Str, Field(max_length=255)] | None = None
 
 
+class ImportWall(In):
+    stokt_id: uuid.UUID
+    gym_stokt_id: uuid.UUID
+    name: Annotated[Str, Field(max_length=255)]
+    angle: Annotated[Str, Field(max_length=50)] | None = None
+    is_active: bool = True
+    feet_rules: Annotated[list[Annotated[Str, Field(max_length=100)]], Field(max_length=50)] = []
+    default_feet_rule: Annotated[Str, Field(max_length=100)] | None = None
+
+
 class ImportFace(In):
     stokt_id: uuid.UUID
     gym_stokt_id: uuid.UUID
+    wall_stokt_id: uuid.UUID | None = None
     picture_path: Annotated[Str, Field(max_length=500)]
     picture_width: Annotated[int, Field(ge=0, le=100000)] | None = None
     picture_height: Annotated[int, Field(ge=0, le=100000)] | None = None

@@ -17,6 +17,7 @@ from mastoc.server.models import (
     Image,
     ListItem,
     User,
+    Wall,
 )
 from mastoc.server.timeutil import iso
 
@@ -58,13 +59,20 @@ def personal(p: ClimbPersonal) -> dict[str, Any]:
 
 def face_summary(f: Face, holds_count: int = 0, climbs_count: int = 0) -> dict[str, Any]:
     return {
-        "id": f.id, "stokt_id": f.stokt_id, "gym_id": f.gym_id, "picture_path": f.picture_path,
+        "id": f.id, "stokt_id": f.stokt_id, "gym_id": f.gym_id, "wall_id": f.wall_id, "picture_path": f.picture_path,
         "picture_width": f.picture_width, "picture_height": f.picture_height,
         "holds_count": holds_count, "climbs_count": climbs_count, "name": f.name,
         "picture_sha256": f.picture_sha256, "source": f.source, "owner_id": f.owner_id,
         "feet_rules_options": json.loads(f.feet_rules_options or "[]"), "has_symmetry": f.has_symmetry,
         "created_at": iso(f.created_at), "updated_at": iso(f.updated_at),
     }
+
+
+def wall(w: Wall) -> dict[str, Any]:
+    return {"id": w.id, "stokt_id": w.stokt_id, "gym_id": w.gym_id, "name": w.name, "angle": w.angle,
+            "is_active": w.is_active, "feet_rules": json.loads(w.feet_rules or "[]"),
+            "default_feet_rule": w.default_feet_rule, "source": w.source,
+            "created_at": iso(w.created_at), "updated_at": iso(w.updated_at)}
 
 
 def hold(h: Hold) -> dict[str, Any]:
@@ -96,7 +104,7 @@ def hold_setup(h: Hold) -> dict[str, Any]:
 
 def face_setup(f: Face, holds: Iterable[Hold], total_climbs: int) -> dict[str, Any]:
     return {
-        "id": f.id, "stokt_id": f.stokt_id, "is_active": True, "total_climbs": total_climbs,
+        "id": f.id, "stokt_id": f.stokt_id, "wall_id": f.wall_id, "is_active": True, "total_climbs": total_climbs,
         "picture": {"name": f.picture_path, "width": f.picture_width or 0, "height": f.picture_height or 0},
         "small_picture": None, "feet_rules_options": json.loads(f.feet_rules_options or "[]"),
         "has_symmetry": f.has_symmetry, "holds": [hold_setup(h) for h in holds],

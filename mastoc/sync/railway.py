@@ -11,7 +11,7 @@ plan -> preview -> apply, like the Stokt import:
   for local rows whose hash differs from their base. Nothing is written.
 - `apply_sync` writes exactly that plan: photos needed by pulled faces are downloaded (verified by
   SHA-256), the pulls and the chosen resolutions go in one transaction, then the pushes are sent in
-  dependency order (gyms, users, photos, faces, holds, climbs, annotations, lists, list items), each
+  dependency order (gyms, walls, users, photos, faces, holds, climbs, annotations, lists, list items), each
   answer recorded as the new base right away. Creates carry the local id (the server keeps the
   client's UUIDs: the same mastoc id on every device), so a replayed push makes one record. The
   cursor is stored only when no conflict is left undecided (undecided ones come back next time).
@@ -149,7 +149,7 @@ def _image_map(state: dict[tuple[str, str], tuple[str, str | None, str | None]])
 
 def _eligible(entity: str, row: dict[str, Any]) -> bool:
     """Whether a local row is something this device sends to the server."""
-    if entity in ("gym", "user"):
+    if entity in ("gym", "wall", "user"):
         return bool(row.get("stokt_id"))  # mastoc gyms/users live on the server already (accounts, personal walls)
     if entity == "climb":
         return not row.get("_deleted_upstream")
@@ -178,6 +178,8 @@ def _title(entity: str, row: dict[str, Any] | None, key: str) -> str:
         return f"Face {row.get('name') or row.get('stokt_id') or key}"
     if entity == "gym":
         return str(row.get("display_name") or key)
+    if entity == "wall":
+        return f"Wall {row.get('name') or key}"
     if entity == "user":
         return str(row.get("full_name") or key)
     return key
@@ -211,7 +213,7 @@ def local_changes(conn: Any, state: dict[tuple[str, str], tuple[str, str | None,
             h = rm.content_hash(entity, row)
             if entity == "hold_annotation":
                 row = {**row, "_num": nums.get(row["hold_id"])}
-            admin_only = entity in ("gym", "user") or (entity in ("face", "hold") and bool(row.get("stokt_id")))
+            admin_only = entity in ("gym", "wall", "user") or (entity in ("face", "hold") and bool(row.get("stokt_id")))
             if st is None:
                 out.append(Action(entity, "create", lid, "", _title(entity, row, lid),
                                   _detail(entity, row, [], "new here"), local_hash=h, admin_only=admin_only))
@@ -369,7 +371,7 @@ def _plan_one(entity: str, lid: str, rkey: str, remote: dict[str, Any] | None, l
     if base is not None and l_hash == base:
         return Action(entity, "updated", lid, rkey, title, _detail(entity, remote, fields, ""), remote=remote,
                       local_hash=l_hash, fields=fields)
-    if entity in ("gym", "user") or (base is None and entity in ("face", "hold")) or rm.edit_hash(entity, local) == rm.edit_hash(entity, remote) or (
+    if entity in ("gym", "wall", "user") or (base is None and entity in ("face", "hold")) or rm.edit_hash(entity, local) == rm.edit_hash(entity, remote) or (
             entity == "climb" and st and st[2] == rm.edit_hash(entity, local)):
         # the local side did not edit what a person edits: follow the server
         return Action(entity, "updated", lid, rkey, title, _detail(entity, remote, fields, ""), remote=remote,
@@ -407,6 +409,9 @@ def _write_local(c: Any, entity: str, values: dict[str, Any], *, exists: bool) -
     vals = rm.normalize(entity, values)
     if entity == "face" and not exists and not vals.get("picture_path"):
         vals["picture_path"] = ""
+    if entity == "face" and vals.get("wall_id") and c.execute("SELECT 1 FROM walls WHERE id = ?",
+                                                              (vals["wall_id"],)).fetchone() is None:
+        vals["wall_id"] = None  # a wall this device does not have (yet)
     if exists:
         c.execute(f"UPDATE {table} SET {', '.join(f'{col} = ?' for col in cols)} WHERE id = ?",
                   (*(vals[col] for col in cols), values["id"]))
@@ -436,7 +441,7 @@ def _delete_local(c: Any, entity: str, local_id: str, reason: str) -> None:
 
 def _can_insert(c: Any, entity: str, v: dict[str, Any]) -> str | None:
     """Why a pulled row cannot be written (a parent this device cannot see), or None."""
-    parents = {"climb_personal": [("climbs", "id")], "face": [("gyms", "gym_id")], "hold": [("faces", "face_id")], "climb": [("faces", "face_id")],
+    parents = {"climb_personal": [("climbs", "id")], "face": [("gyms", "gym_id")], "wall": [("gyms", "gym_id")], "hold": [("faces", "face_id")], "climb": [("faces", "face_id")],
                "hold_annotation": [("holds", "hold_id")],
                "list_item": [("climb_lists", "list_id"), ("climbs", "climb_id")]}.get(entity, [])
     for table, col in parents:
@@ -790,6 +795,12 @@ def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, re
         _call(client, "POST", "/api/sync/import/gym", body={"stokt_id": row["stokt_id"], "display_name":
               row["display_name"], "location_string": row.get("location_string")})
         _record_answer(store, e, a.key, a.key, None, row)
+    elif e == "wall":
+        gym = conn.execute("SELECT stokt_id FROM gyms WHERE id = ?", (row["gym_id"],)).fetchone()
+        client.import_wall(row["stokt_id"], gym[0] if gym else "", row["name"], angle=row.get("angle"),
+                           is_active=bool(row.get("is_active")), feet_rules=json.loads(row.get("feet_rules") or "[]"),
+                           default_feet_rule=row.get("default_feet_rule"))
+        _record_answer(store, e, a.key, a.key, None, row)
     elif e == "user":
         _call(client, "POST", "/api/sync/import/user", body={"stokt_id": row["stokt_id"], "full_name": row["full_name"],
               "avatar_path": row.get("avatar_path")})
@@ -805,8 +816,10 @@ def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, re
         if row.get("stokt_id"):
             gym = conn.execute("SELECT stokt_id FROM gyms WHERE id = (SELECT gym_id FROM faces WHERE id = ?)",
                                (a.key,)).fetchone()
+            wall = conn.execute("SELECT stokt_id FROM walls WHERE id = ?", (row.get("wall_id"),)).fetchone()
             _call(client, "POST", "/api/sync/import/face", body={
                 "stokt_id": row["stokt_id"], "gym_stokt_id": gym[0] if gym else None,
+                "wall_stokt_id": wall[0] if wall else None,
                 "picture_path": row.get("picture_path") or "", "picture_width": row.get("picture_width"),
                 "picture_height": row.get("picture_height"), "feet_rules_options": opts,
                 "has_symmetry": bool(row.get("has_symmetry")), "name": row.get("name")})
@@ -890,7 +903,7 @@ def _delete_remote(client: RailwayClient, a: Action) -> None:
             client.delete_hold(int(a.remote_id))
         elif a.entity == "face":
             client._request("DELETE", f"/api/faces/{a.remote_id}")  # noqa: SLF001
-        # gyms and users are never deleted from a device
+        # gyms, walls and users are never deleted from a device
     except NotFoundError:
         pass  # already gone: a replay
 

@@ -15,15 +15,16 @@ from typing import Any
 
 # entity -> local table
 TABLES = {
-    "gym": "gyms", "user": "users", "face": "faces", "hold": "holds", "climb": "climbs", "climb_personal": "climbs",
+    "gym": "gyms", "wall": "walls", "user": "users", "face": "faces", "hold": "holds", "climb": "climbs", "climb_personal": "climbs",
     "hold_annotation": "hold_annotations", "list": "climb_lists", "list_item": "list_items",
 }
 # pull order (parents first); pushes use the same order, remote deletions the reverse
-ORDER = ("gym", "user", "face", "hold", "climb", "climb_personal", "hold_annotation", "list", "list_item")
+ORDER = ("gym", "wall", "user", "face", "hold", "climb", "climb_personal", "hold_annotation", "list", "list_item")
 PERSONAL = ("personal_notes", "personal_rating", "is_project")  # the account's own, per climb
 
 HASHED: dict[str, tuple[str, ...]] = {
     "gym": ("stokt_id", "display_name", "location_string"),
+    "wall": ("stokt_id", "gym_id", "name", "angle", "is_active", "feet_rules", "default_feet_rule"),
     "user": ("full_name",),
     "face": ("stokt_id", "name", "picture_sha256", "feet_rules_options", "has_symmetry"),
     "hold": ("face_id", "num", "stokt_id", "polygon_str", "path_str", "touch_polygon_str", "top_polygon_str",
@@ -43,8 +44,9 @@ EDIT: dict[str, tuple[str, ...]] = {
 # columns written locally when a remote version is taken (beyond `id`)
 WRITTEN: dict[str, tuple[str, ...]] = {
     "gym": ("stokt_id", "display_name", "location_string", "source"),
+    "wall": ("stokt_id", "gym_id", "name", "angle", "is_active", "feet_rules", "default_feet_rule", "source"),
     "user": ("stokt_id", "full_name", "avatar_path", "source"),
-    "face": ("stokt_id", "gym_id", "name", "picture_path", "picture_width", "picture_height", "picture_sha256",
+    "face": ("stokt_id", "gym_id", "wall_id", "name", "picture_path", "picture_width", "picture_height", "picture_sha256",
              "feet_rules_options", "has_symmetry", "source"),
     "hold": ("face_id", "num", "stokt_id", "area", "polygon_str", "touch_polygon_str", "path_str", "centroid_str",
              "top_polygon_str", "center_tape_str", "left_tape_str", "right_tape_str"),
@@ -59,7 +61,7 @@ KEEP_ON_UPDATE: dict[str, tuple[str, ...]] = {"face": ("gym_id", "picture_path")
 
 
 def _norm(field: str, value: Any) -> Any:
-    if field in ("is_private", "is_public", "has_symmetry", "is_project"):
+    if field in ("is_private", "is_public", "has_symmetry", "is_project", "is_active"):
         return int(bool(value))
     if field == "grade_ircra":
         return None if value is None else round(float(value), 4)
@@ -67,7 +69,7 @@ def _norm(field: str, value: Any) -> Any:
         return None if value is None else int(value)
     if field == "stokt_id":
         return None if value in (None, "") else str(value)
-    if field == "feet_rules_options":
+    if field in ("feet_rules_options", "feet_rules"):
         if isinstance(value, str):
             try:
                 value = json.loads(value or "[]")
@@ -76,7 +78,8 @@ def _norm(field: str, value: Any) -> Any:
         return json.dumps(list(value or []), ensure_ascii=False)
     if field.endswith("_str"):
         return value or ""
-    if field in ("description", "notes", "personal_notes", "location_string", "grip_type", "condition", "difficulty", "name"):
+    if field in ("description", "notes", "personal_notes", "location_string", "grip_type", "condition", "difficulty", "name",
+                 "angle", "default_feet_rule"):
         return value if value not in ("",) else None
     return value
 
@@ -116,14 +119,18 @@ def remote_to_local(entity: str, data: dict[str, Any], lk: Lookup) -> dict[str, 
     if entity == "gym":
         return {"id": d["id"], "stokt_id": d.get("stokt_id"), "display_name": d.get("display_name") or "",
                 "location_string": d.get("location_string"), "source": "stokt" if d.get("stokt_id") else "mastoc"}
+    if entity == "wall":
+        return {"id": d["id"], "stokt_id": d.get("stokt_id"), "gym_id": d.get("gym_id"), "name": d.get("name") or "",
+                "angle": d.get("angle"), "is_active": d.get("is_active", True), "feet_rules": d.get("feet_rules") or [],
+                "default_feet_rule": d.get("default_feet_rule"), "source": d.get("source") or "stokt"}
     if entity == "user":
         return {"id": d["id"], "stokt_id": d.get("stokt_id"),
                 "full_name": d.get("full_name") or d.get("username") or "?", "avatar_path": d.get("avatar_path"),
                 "source": "stokt" if d.get("stokt_id") else "mastoc"}
     if entity == "face":
         sha = d.get("picture_sha256")
-        return {"id": d["id"], "stokt_id": d.get("stokt_id"), "gym_id": d.get("gym_id"), "name": d.get("name"),
-                "picture_path": d.get("picture_path") or "", "picture_width": d.get("picture_width"),
+        return {"id": d["id"], "stokt_id": d.get("stokt_id"), "gym_id": d.get("gym_id"), "wall_id": d.get("wall_id"),
+                "name": d.get("name"), "picture_path": d.get("picture_path") or "", "picture_width": d.get("picture_width"),
                 "picture_height": d.get("picture_height"), "picture_sha256": lk.image_local.get(sha, sha) if sha else None,
                 "feet_rules_options": d.get("feet_rules_options") or [], "has_symmetry": d.get("has_symmetry"),
                 "source": d.get("source") or "stokt", "_remote_sha": sha}

@@ -49,9 +49,9 @@ def test_startup_migrates_an_empty_database(kind, request, tmp_path):
     app = create_app(s)
     try:
         engine = app.state.engine
-        assert db.current_revision(engine) == "0001"
+        assert db.current_revision(engine) == "0002"
         tables = set(inspect(engine).get_table_names())
-        assert {"climbs", "holds", "faces", "users", "change_log", "climb_lists", "list_items", "images"} <= tables
+        assert {"walls", "climbs", "holds", "faces", "users", "change_log", "climb_lists", "list_items", "images"} <= tables
         assert Api(app).get("/health").json()["database"] == "ok"
     finally:
         app.state.engine.dispose()

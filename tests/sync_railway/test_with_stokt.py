@@ -14,7 +14,7 @@ from mastoc.store.db import Store
 from mastoc.sync import operations as ops
 from mastoc.sync.railway_init import ServerNotEmptyError, init_from_stokt
 from tests.stokt.standin import FACE_ID, StoktStandin
-from tests.sync_railway.conftest import LiveServer, device, sync
+from tests.sync_railway.conftest import EMAIL, PASSWORD, LiveServer, device, sync
 
 
 @pytest.fixture()
@@ -48,6 +48,25 @@ def test_stokt_ids_travel_between_devices(tmp_path: Path, server: LiveServer, st
         assert [tuple(r) for r in sa.conn.execute(q)] == [tuple(r) for r in sb.conn.execute(q)]
         q = "SELECT id, name, holds_list, grade_font, setter_id FROM climbs ORDER BY id"
         assert [tuple(r) for r in sa.conn.execute(q)] == [tuple(r) for r in sb.conn.execute(q)]
+        # the wall (gym -> wall -> face) travels too: same id, Stokt id, name and feet rules; B's face points at it
+        q = "SELECT id, stokt_id, gym_id, name, angle, is_active, feet_rules, default_feet_rule FROM walls ORDER BY id"
+        walls_a = [tuple(r) for r in sa.conn.execute(q)]
+        assert walls_a and walls_a == [tuple(r) for r in sb.conn.execute(q)]
+        wall_id = sa.conn.execute("SELECT wall_id FROM faces WHERE id = ?", (face.id,)).fetchone()[0]
+        assert wall_id is not None and sb.conn.execute("SELECT wall_id FROM faces WHERE id = ?",
+                                                       (face.id,)).fetchone()[0] == wall_id
+    assert server.count("walls") == len(walls_a)
+    assert server.sql("SELECT wall_id FROM faces WHERE id = :i", i=face.id)[0][0] == wall_id
+    import requests
+
+    token = requests.post(f"{server.url}/api/auth/login", data={"username": EMAIL, "password": PASSWORD},
+                          timeout=10).json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    listed = requests.get(f"{server.url}/api/walls", headers=auth, timeout=10).json()
+    assert {w["id"]: (w["stokt_id"], w["name"]) for w in listed} == {w[0]: (w[1], w[3]) for w in walls_a}
+    face_json = requests.get(f"{server.url}/api/faces/{face.id}", headers=auth, timeout=10).json()
+    assert face_json["wall_id"] == wall_id
+    assert requests.get(f"{server.url}/api/faces/{face.id}/setup", headers=auth, timeout=10).json()["wall_id"] == wall_id
     # B sets a climb and pushes it to Stokt, then syncs with the server
     cid = new_id()
     with Store.open(b) as s:

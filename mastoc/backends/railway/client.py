@@ -222,7 +222,16 @@ class RailwayClient:
         self._caps = caps
         return caps
 
-    # -- faces and holds ---------------------------------------------------------------------
+    # -- walls, faces and holds --------------------------------------------------------------
+    def walls(self, gym_id: str | None = None) -> list[dict[str, Any]]:
+        return cast(list[dict[str, Any]], self._json("GET", "/api/walls", params={"gym_id": gym_id} if gym_id else None))
+
+    def import_wall(self, stokt_id: str, gym_stokt_id: str, name: str, **fields: Any) -> dict[str, Any]:
+        """Admin: upsert a Stokt wall by its Stokt id (`angle`, `is_active`, `feet_rules`,
+        `default_feet_rule`); answers `{"id", "status"}` with status created/updated/exists."""
+        body = {"stokt_id": stokt_id, "gym_stokt_id": gym_stokt_id, "name": name, **fields}
+        return cast(dict[str, Any], self._json("POST", "/api/sync/import/wall", body=body, idempotent=True))
+
     def faces(self, gym_id: str | None = None) -> list[dict[str, Any]]:
         return cast(list[dict[str, Any]], self._json("GET", "/api/faces", params={"gym_id": gym_id} if gym_id else None))
 

@@ -126,7 +126,7 @@ def map_face(summary: dict[str, Any], setup: dict[str, Any] | None = None) -> tu
         fid = str(summary["id"])
         picture = (setup or {}).get("picture") or {}
         face = Face(
-            id=fid, gym_id=str(summary["gym_id"]), wall_id=None,
+            id=fid, gym_id=str(summary["gym_id"]), wall_id=_str_or_none(summary.get("wall_id")),
             picture_path=str(summary.get("picture_path") or picture.get("name") or ""),
             picture_width=summary.get("picture_width") or picture.get("width") or None,
             picture_height=summary.get("picture_height") or picture.get("height") or None,

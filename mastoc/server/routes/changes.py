@@ -3,7 +3,7 @@
 Each change carries its `seq` (the server cursor), the entity kind and id, `op` (`upsert` or
 `delete`, a tombstone), the time and the record as it was written. Clients keep the returned
 `cursor` and ask again with `since=cursor` until `has_more` is false; clocks are never involved.
-Entities: gym, face, hold, user, climb, climb_personal*, hold_annotation*, hold_consensus, list*,
+Entities: gym, wall, face, hold, user, climb, climb_personal*, hold_annotation*, hold_consensus, list*,
 list_item*, image (* = visible to its owner only, or to all for public lists).
 """
 

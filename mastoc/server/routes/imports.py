@@ -17,7 +17,7 @@ from sqlmodel import Session
 from mastoc.domain.ids import id_for_stokt
 from mastoc.server import changes, views
 from mastoc.server.deps import Caller, admin_required, gate, get_session
-from mastoc.server.models import Climb, Face, Gym, Hold, User
+from mastoc.server.models import Climb, Face, Gym, Hold, User, Wall
 from mastoc.server.routes.climbs import _public
 from mastoc.server.routes.walls import face_out
 from mastoc.server.schemas import (
@@ -31,6 +31,7 @@ from mastoc.server.schemas import (
     ImportHold,
     ImportResult,
     ImportUser,
+    ImportWall,
     SyncStats,
 )
 from mastoc.server.timeutil import as_utc, parse_iso, utcnow
@@ -93,12 +94,31 @@ def _gym(session: Session, body: ImportGym) -> tuple[Gym, str]:
     return row, status
 
 
-def _face(session: Session, body: ImportFace) -> tuple[Face, str]:
+def _wall(session: Session, body: ImportWall) -> tuple[Wall, str]:
     gym = session.execute(select(Gym).where(Gym.stokt_id == str(body.gym_stokt_id))).scalars().first()
     if gym is None:
         raise _NotFound("Gym not found")
     sid = str(body.stokt_id)
-    values = {"stokt_id": sid, "gym_id": gym.id, "picture_path": body.picture_path,
+    row, status = _upsert(session, Wall, Wall.stokt_id == sid, id_for_stokt("wall", sid),
+                          {"stokt_id": sid, "gym_id": gym.id, "name": body.name, "angle": body.angle,
+                           "is_active": body.is_active, "feet_rules": json.dumps(body.feet_rules),
+                           "default_feet_rule": body.default_feet_rule, "source": "stokt"})
+    if status != "exists":
+        changes.record(session, "wall", row.id, "upsert", views.wall(row))
+    return row, status
+
+
+def _face(session: Session, body: ImportFace) -> tuple[Face, str]:
+    gym = session.execute(select(Gym).where(Gym.stokt_id == str(body.gym_stokt_id))).scalars().first()
+    if gym is None:
+        raise _NotFound("Gym not found")
+    wall_id = None
+    if body.wall_stokt_id is not None:
+        wall_id = session.execute(select(Wall.id).where(Wall.stokt_id == str(body.wall_stokt_id))).scalar()
+        if wall_id is None:
+            raise _NotFound("Wall not found")
+    sid = str(body.stokt_id)
+    values = {"stokt_id": sid, "gym_id": gym.id, "wall_id": wall_id, "picture_path": body.picture_path,
               "picture_width": body.picture_width, "picture_height": body.picture_height,
               "feet_rules_options": json.dumps(body.feet_rules_options), "has_symmetry": body.has_symmetry,
               "source": "stokt"}
@@ -228,7 +248,12 @@ def import_gym(body: ImportGym, _a: Caller = Depends(admin_required), session: S
     return _single(_gym, session, body)
 
 
-@router.post("/import/face", response_model=ImportResult, responses={**ADMIN, 404: {"description": "Gym not found"}})
+@router.post("/import/wall", response_model=ImportResult, responses={**ADMIN, 404: {"description": "Gym not found"}})
+def import_wall(body: ImportWall, _a: Caller = Depends(admin_required), session: Session = Depends(get_session)) -> dict[str, Any]:
+    return _single(_wall, session, body)
+
+
+@router.post("/import/face", response_model=ImportResult, responses={**ADMIN, 404: {"description": "Gym or wall not found"}})
 def import_face(body: ImportFace, _a: Caller = Depends(admin_required), session: Session = Depends(get_session)) -> dict[str, Any]:
     return _single(_face, session, body)
 

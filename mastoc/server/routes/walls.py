@@ -1,4 +1,4 @@
-"""Faces, holds and hold annotations.
+"""Walls, faces, holds and hold annotations.
 
 The public hold id is the Stokt hold id for Stokt holds and `MASTOC_HOLD_ID_MIN` and up for holds
 drawn in mastoc; every hold-addressed route (`/api/holds/{id}`, annotations, batch, setup) uses it.
@@ -21,7 +21,7 @@ from mastoc.server import changes, images, views
 from mastoc.server.deps import Caller, gate, get_session, user_required
 from mastoc.server.errors import invalid
 from mastoc.server.idempotency import record_id
-from mastoc.server.models import Climb, Face, Gym, Hold, HoldAnnotation
+from mastoc.server.models import Climb, Face, Gym, Hold, HoldAnnotation, Wall
 from mastoc.server.schemas import (
     AnnotationInput,
     BatchAnnotationsRequest,
@@ -36,6 +36,7 @@ from mastoc.server.schemas import (
     HoldsListResponse,
     HoldUpdate,
     UserAnnotation,
+    WallResponse,
 )
 from mastoc.server.timeutil import utcnow
 
@@ -43,6 +44,17 @@ router = APIRouter(tags=["faces"])
 HoldId = Annotated[int, Path(ge=1, le=MASTOC_HOLD_ID_MAX)]
 FACE_404 = {404: {"description": "Face not found"}}
 HOLD_404 = {404: {"description": "Hold not found"}}
+
+
+# --- walls ----------------------------------------------------------------------------------------
+
+@router.get("/api/walls", response_model=list[WallResponse])
+def list_walls(gym_id: uuid.UUID | None = None, caller: Caller = Depends(gate),
+               session: Session = Depends(get_session)) -> list[dict[str, Any]]:
+    q = select(Wall).order_by(Wall.created_at, Wall.id)
+    if gym_id:
+        q = q.where(Wall.gym_id == str(gym_id))
+    return [views.wall(w) for w in session.execute(q).scalars().all()]
 
 
 # --- faces ----------------------------------------------------------------------------------------
