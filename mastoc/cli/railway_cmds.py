@@ -14,15 +14,11 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 from mastoc.cli.errors import (
-    EXIT_AUTH,
     EXIT_CONFLICT,
     EXIT_ERROR,
-    EXIT_NETWORK,
-    EXIT_NOT_FOUND,
     EXIT_USAGE,
     CliError,
 )
@@ -66,31 +62,10 @@ def _help(parser: argparse.ArgumentParser) -> int:
     return EXIT_USAGE
 
 
-@contextlib.contextmanager
-def _errors(action: str) -> Iterator[None]:
-    from mastoc.backends import errors as be
-    from mastoc.store.db import StoreError
+def _errors(action: str) -> contextlib.AbstractContextManager[None]:
+    from mastoc.cli.backend_errors import backend_errors
 
-    try:
-        yield
-    except be.AuthError as exc:
-        if action == "login":
-            raise CliError("login failed: wrong e-mail or password", EXIT_AUTH) from None
-        hint = "" if "railway login" in str(exc) else "; run `mastoc railway login --username EMAIL`"
-        raise CliError(f"{action}: {exc}{hint}", EXIT_AUTH) from None
-    except be.NotFoundError as exc:
-        raise CliError(f"{action}: not found ({exc})", EXIT_NOT_FOUND) from None
-    except be.RateLimitedError as exc:
-        wait = f"; retry in {exc.retry_after:.0f} s" if exc.retry_after else ""
-        raise CliError(f"{action}: the server is rate limiting us{wait}", EXIT_NETWORK) from None
-    except (be.TransientError, be.ProtocolError) as exc:
-        raise CliError(f"{action}: server unreachable or failing ({exc})", EXIT_NETWORK) from None
-    except be.CancelledError:
-        raise CliError(f"{action}: cancelled", EXIT_ERROR) from None
-    except be.BackendError as exc:
-        raise CliError(f"{action}: {exc}", EXIT_ERROR) from None
-    except StoreError as exc:
-        raise CliError(f"{action}: {exc}", EXIT_ERROR) from None
+    return backend_errors(action, "the server", "mastoc railway login --username EMAIL")
 
 
 def _read_password(prompt: str, from_stdin: bool) -> str:

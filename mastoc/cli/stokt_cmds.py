@@ -13,14 +13,12 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 from mastoc.cli.errors import (
     EXIT_AUTH,
     EXIT_CONFLICT,
     EXIT_ERROR,
-    EXIT_NETWORK,
     EXIT_NOT_FOUND,
     EXIT_USAGE,
     CliError,
@@ -82,29 +80,10 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 
 # -- shared helpers --------------------------------------------------------------------------------
-@contextlib.contextmanager
-def backend_errors(action: str) -> Iterator[None]:
-    """Backend failures -> one-line `CliError`s with the contract's exit codes."""
-    from mastoc.backends import errors as be
+def backend_errors(action: str) -> contextlib.AbstractContextManager[None]:
+    from mastoc.cli.backend_errors import backend_errors as shared
 
-    try:
-        yield
-    except be.AuthError as exc:
-        if action == "login":
-            raise CliError("login failed: Stokt refused the e-mail or password", EXIT_AUTH) from None
-        raise CliError(f"{action}: Stokt refused the stored token ({exc}); run `mastoc stokt login`",
-                       EXIT_AUTH) from None
-    except be.NotFoundError as exc:
-        raise CliError(f"{action}: not found on Stokt ({exc})", EXIT_NOT_FOUND) from None
-    except be.RateLimitedError as exc:
-        wait = f"; retry in {exc.retry_after:.0f} s" if exc.retry_after else ""
-        raise CliError(f"{action}: Stokt is rate limiting us{wait}", EXIT_NETWORK) from None
-    except (be.TransientError, be.ProtocolError) as exc:
-        raise CliError(f"{action}: {exc}", EXIT_NETWORK) from None
-    except be.CancelledError:
-        raise CliError(f"{action}: cancelled", EXIT_ERROR) from None
-    except be.BackendError as exc:
-        raise CliError(f"{action}: {exc}", EXIT_ERROR) from None
+    return shared(action, "Stokt", "mastoc stokt login --username EMAIL")
 
 
 def _base_url(creds: Any) -> str:
