@@ -11,66 +11,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 
 from mastoc.backends.errors import AuthError
-
-
-class Op(StrEnum):
-    RAILWAY_SYNC = "railway-sync"
-    STOKT_IMPORT = "stokt-import"
-    STOKT_PUSH = "stokt-push"
-
-
-@dataclass
-class BackendStatus:
-    active: str
-    backend: str
-    url: str
-    account: str | None
-    logged_in: bool
-    last_success: datetime | None
-    pending_local_changes: int
-
-
-@dataclass
-class PreviewItem:
-    entity: str
-    category: str
-    key: str
-    title: str
-    detail: str
-    direction: str
-    selectable: bool = False
-    choices: tuple[str, ...] = ()
-
-
-@dataclass
-class Preview:
-    op: Op
-    items: list[PreviewItem]
-    counts: dict[str, dict[str, int]]
-    plan: object = None
-
-
-@dataclass
-class Progress:
-    step: str
-    done: int
-    total: int | None
-    wait_seconds: float | None = None
-
-
-@dataclass
-class RunReport:
-    op: Op
-    ok: bool
-    cancelled: bool
-    counts: dict[str, dict[str, int]]
-    message: str
-    errors: list[str]
-
+from mastoc.sync.operations import BackendStatus, Op, Preview, PreviewItem, Progress, RunReport
 
 RAILWAY_ITEMS = [
     PreviewItem("climb", "new", "c-new", "Crimp City", "6B+ · Alice · new on the server", "pull"),

@@ -152,7 +152,7 @@ def test_huge_previews_list_the_first_rows_and_include_the_rest(qtbot):
     items = [PreviewItem("climb", "to_push", f"k{i}", f"Climb {i}", "6A", "push", selectable=True) for i in range(n)]
     view = PreviewView()
     qtbot.addWidget(view)
-    view.set_preview(Preview(Op.STOKT_PUSH, items, {"climb": {"to_push": n}}))
+    view.set_preview(Preview(Op.STOKT_PUSH, items, {"climb": {"to_push": n}}, plan=None))
     assert len(view.row_texts()) == MAX_ROWS
     head = view.widget(0).topLevelItem(0)
     assert head.text(0) == f"To push ({n:,})"
