@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from mastoc.domain import annotations as domain_annotations
 from mastoc.server.models import (
     Climb,
     ClimbList,
@@ -127,18 +127,8 @@ def annotation(a: HoldAnnotation) -> dict[str, Any]:
 
 
 def consensus(rows: Iterable[HoldAnnotation]) -> dict[str, Any]:
-    """Per dimension the most frequent non-empty value; ties go to the alphabetically first value."""
-    rows = list(rows)
-    out: dict[str, Any] = {"total_annotators": len(rows)}
-    for dim in ("grip_type", "condition", "difficulty"):
-        values = [getattr(r, dim) for r in rows if getattr(r, dim)]
-        if not values:
-            out.update({dim: None, f"{dim}_votes": 0, f"{dim}_confidence": 0.0})
-            continue
-        counts = Counter(values)
-        best, votes = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        out.update({dim: best, f"{dim}_votes": votes, f"{dim}_confidence": round(votes / len(values), 2)})
-    return out
+    """The hold's consensus: the shared rule of `mastoc.domain.annotations` (the desktop app uses it too)."""
+    return domain_annotations.consensus(rows).as_dict()
 
 
 def climb_list(cl: ClimbList, items_count: int = 0) -> dict[str, Any]:
