@@ -11,8 +11,7 @@ Modules, one per kind of thing: `climbs` (set, edit, delete a climb), and later 
 `lists`, `walls` (personal walls and their holds).
 """
 
-from __future__ import annotations
-
+# (no `from __future__ import annotations` here: it would shadow the `annotations` submodule)
 from mastoc.edits.changes import Changes, EditError
 
 __all__ = ["Changes", "EditError"]

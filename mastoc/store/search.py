@@ -1,8 +1,9 @@
 """Climb search: the one query the UI and the CLI share.
 
 A `ClimbQuery` holds every filter (grade range as IRCRA bounds, setter, text, feet rule, benchmark
-flag, holds that must be present — optionally in a role — and holds that must be absent), a sort
-and a page. Hold filters run on the indexed `climb_holds` table: the required holds' climb sets are
+flag, holds that must be present — optionally in a role — and holds that must be absent, hold
+conditions to avoid and grip types not wanted for the hands, from the hold annotations), a sort and
+a page. Hold filters run on the indexed `climb_holds` table: the required holds' climb sets are
 intersected first (a few hundred rows each), and the climbs table is only probed for that
 intersection, so "grade range + these 3 holds" stays in milliseconds on 100k climbs.
 """
@@ -10,10 +11,12 @@ intersection, so "grade range + these 3 holds" stays in milliseconds on 100k cli
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
 from dataclasses import dataclass, field
 
 from mastoc.domain.models import Role
+from mastoc.store import annotations as _annotations
 
 SORTS = ("newest", "grade", "name", "popularity")
 
@@ -49,6 +52,8 @@ class ClimbQuery:
     benchmark_only: bool = False
     holds_all: tuple[HoldFilter, ...] = ()
     holds_none: tuple[int, ...] = ()
+    avoid_conditions: tuple[str, ...] = ()  # no hold whose effective condition is one of these
+    no_grips: tuple[str, ...] = ()  # no hand hold (start, other, top) whose effective grip type is one of these
     sort: str = "newest"
     reverse: bool = False
     limit: int | None = 200
@@ -99,7 +104,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _from_and_where(q: ClimbQuery, with_setter: bool = False) -> tuple[str, list[object]]:
+def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool = False) -> tuple[str, list[object]]:
     """The FROM … WHERE … part (without ORDER/LIMIT) and its parameters."""
     params: list[object] = []
     source = "climbs c"
@@ -136,6 +141,13 @@ def _from_and_where(q: ClimbQuery, with_setter: bool = False) -> tuple[str, list
             for hold in q.holds_none:
                 where.append("NOT EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = c.id)")
                 params.append(hold)
+    for dim, values, roles in (("condition", q.avoid_conditions, ""), ("grip_type", q.no_grips, " AND x.role != 'F'")):
+        if values:
+            # the affected holds (a few dozen) are resolved in Python (mine, else the consensus); SQLite
+            # builds the set of climbs using them once from the index table and probes it per climb
+            where.append(f"c.id NOT IN (SELECT x.climb_id FROM climb_holds x WHERE x.hold_num IN "
+                         f"(SELECT value FROM json_each(?)){roles})")
+            params.append(json.dumps(_affected(conn, dim, values)))
     if q.face_id is not None:
         where.append("c.face_id = ?")
         params.append(q.face_id)
@@ -168,6 +180,10 @@ def _from_and_where(q: ClimbQuery, with_setter: bool = False) -> tuple[str, list
     return sql, params
 
 
+def _affected(conn: sqlite3.Connection, dimension: str, values: tuple[str, ...]) -> list[int]:
+    return _annotations.affected_nums(conn, dimension, values)
+
+
 def _rarest_first(conn: sqlite3.Connection, q: ClimbQuery) -> ClimbQuery:
     """`q` with its required holds ordered by how few climbs use them (the rarest drives the query)."""
     if len(q.holds_all) < 2:
@@ -184,12 +200,12 @@ def search(conn: sqlite3.Connection, q: ClimbQuery) -> list[ClimbRow]:
     q = _rarest_first(conn, q)
     order = _ORDER[q.sort][1 if q.reverse else 0]
     if q.limit is None:
-        body, params = _from_and_where(q, with_setter=True)
+        body, params = _from_and_where(conn, q, with_setter=True)
         sql = f"SELECT {_ROW_SQL} {body} ORDER BY {order}"
     else:
         # Deferred join: the page's ids come from the sort index alone (skipping OFFSET rows costs an
         # index step each, not a table row and a setter lookup each), then only those rows are read.
-        body, params = _from_and_where(q)
+        body, params = _from_and_where(conn, q)
         sql = (
             f"SELECT {_ROW_SQL} FROM (SELECT c.id AS pid {body} ORDER BY {order} LIMIT ? OFFSET ?) AS page "
             f"JOIN climbs c ON c.id = page.pid LEFT JOIN users u ON u.id = c.setter_id ORDER BY {order}"
@@ -204,14 +220,14 @@ def search(conn: sqlite3.Connection, q: ClimbQuery) -> list[ClimbRow]:
 
 def search_ids(conn: sqlite3.Connection, q: ClimbQuery) -> list[str]:
     """The ids of every climb matching `q` (ignores paging), in sort order."""
-    body, params = _from_and_where(_rarest_first(conn, q))
+    body, params = _from_and_where(conn, _rarest_first(conn, q))
     order = _ORDER[q.sort][1 if q.reverse else 0]
     return [r[0] for r in conn.execute(f"SELECT c.id {body} ORDER BY {order}", params)]
 
 
 def count(conn: sqlite3.Connection, q: ClimbQuery) -> int:
     """How many climbs match `q` (ignores paging)."""
-    body, params = _from_and_where(_rarest_first(conn, q))
+    body, params = _from_and_where(conn, _rarest_first(conn, q))
     return int(conn.execute(f"SELECT count(*) {body}", params).fetchone()[0])
 
 
@@ -229,7 +245,7 @@ def hold_stats(conn: sqlite3.Connection, face_id: str, q: ClimbQuery | None = No
             "GROUP BY ch.hold_num"
         )
         return {r[0]: HoldStat(r[1], r[2], r[3]) for r in conn.execute(sql, (face_id,))}
-    body, params = _from_and_where(dataclasses.replace(q, face_id=face_id, limit=None, offset=0))
+    body, params = _from_and_where(conn, dataclasses.replace(q, face_id=face_id, limit=None, offset=0))
     sql = (
         "SELECT ch.hold_num, count(DISTINCT ch.climb_id), min(ch.grade_ircra), max(ch.grade_ircra) "
         f"FROM (SELECT c.id AS cid {body}) AS f JOIN climb_holds ch ON ch.climb_id = f.cid "
@@ -240,5 +256,5 @@ def hold_stats(conn: sqlite3.Connection, face_id: str, q: ClimbQuery | None = No
 
 def grade_counts(conn: sqlite3.Connection, q: ClimbQuery) -> dict[float | None, int]:
     """How many climbs matching `q` (ignoring paging) have each IRCRA value (None: ungraded)."""
-    body, params = _from_and_where(_rarest_first(conn, dataclasses.replace(q, limit=None, offset=0)))
+    body, params = _from_and_where(conn, _rarest_first(conn, dataclasses.replace(q, limit=None, offset=0)))
     return dict(conn.execute(f"SELECT c.grade_ircra, count(*) {body} GROUP BY c.grade_ircra", params).fetchall())
