@@ -35,6 +35,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="a hold the climb must use (repeatable); a role letter prefix requires that role",
     )
     p.add_argument("--without-hold", action="append", default=[], metavar="ID", help="a hold the climb must not use")
+    from mastoc.domain.models import CONDITIONS, GRIP_TYPES
+
+    p.add_argument("--avoid-condition", action="append", default=[], metavar="VALUE", choices=CONDITIONS,
+                   help=f"no hold in this condition (repeatable; annotations: mine, else the consensus): "
+                        f"{', '.join(CONDITIONS)}")
+    p.add_argument("--no-grip", action="append", default=[], metavar="VALUE", choices=GRIP_TYPES,
+                   help=f"no hand hold of this grip type (repeatable): {', '.join(GRIP_TYPES)}")
     p.add_argument("--sort", choices=("newest", "grade", "name", "popularity"), default="newest")
     p.add_argument("--reverse", action="store_true", help="reverse the sort order")
     p.add_argument("--limit", type=int, default=50, help="page size (default 50; 0 = all)")
@@ -184,12 +191,16 @@ def cmd_climbs(args: argparse.Namespace) -> int:
         q = search.ClimbQuery(
             face_id=face.id, grade_min=min_ircra, grade_max=max_ircra, setter=args.setter, text=args.text,
             feet_rule=args.feet_rule, benchmark_only=args.benchmark, holds_all=holds_all,
-            holds_none=tuple(holds_none), sort=args.sort, reverse=args.reverse,
+            holds_none=tuple(holds_none), avoid_conditions=tuple(args.avoid_condition),
+            no_grips=tuple(args.no_grip), sort=args.sort, reverse=args.reverse,
             limit=args.limit or None, offset=args.offset,
         )
         found = search.search(store.conn, q)
         total = search.count(store.conn, q)
         all_count = search.count(store.conn, search.ClimbQuery(face_id=face.id))
+        from mastoc.store import annotations
+
+        warnings = annotations.climb_warnings(store.conn, [r.id for r in found], no_grips=tuple(args.no_grip))
     if args.json:
         print(json.dumps({
             "face_id": face.id, "total": total, "face_total": all_count, "offset": args.offset,
@@ -197,7 +208,8 @@ def cmd_climbs(args: argparse.Namespace) -> int:
                 {"id": r.id, "stokt_id": r.stokt_id, "name": r.name, "grade_font": r.grade_font,
                  "grade_ircra": r.grade_ircra, "setter": r.setter_name, "setter_id": r.setter_id,
                  "feet_rule": r.feet_rule, "is_benchmark": r.is_benchmark, "climbed_by": r.climbed_by,
-                 "created_at": r.created_at, "holds_list": r.holds_list}
+                 "created_at": r.created_at, "holds_list": r.holds_list,
+                 "warnings": [{"hold": w.public_id, w.dimension: w.value} for w in warnings.get(r.id, [])]}
                 for r in found
             ],
         }, indent=2, ensure_ascii=False))
@@ -206,7 +218,8 @@ def cmd_climbs(args: argparse.Namespace) -> int:
         grade = r.grade_font or "?"
         date = (r.created_at or "")[:10]
         bench = " *" if r.is_benchmark else ""
-        print(f"{r.id}  {grade:<4} {r.name[:40]:<40}{bench}  {(r.setter_name or '-')[:20]:<20} {date}")
+        warn = "".join(f"  ! hold {w.public_id} {w.value}" for w in warnings.get(r.id, []))
+        print(f"{r.id}  {grade:<4} {r.name[:40]:<40}{bench}  {(r.setter_name or '-')[:20]:<20} {date}{warn}")
     print(f"{total:,} of {all_count:,} climbs" + (f" (showing {len(found)} from {args.offset})" if total > len(found) else ""))
     return 0
 
