@@ -10,9 +10,10 @@ The consensus shown for a hold is the server's (`hold_consensus`, stored by the 
 every account's annotation, mine included as the server last saw it); a hold the server has not
 reported gets the consensus of the rows known locally (`mastoc.domain.annotations.consensus`).
 
-The effective value of a hold in a dimension (what search filters, overlays in "consensus" mode
-and the maintenance list use) is mine when I gave one — I looked at the hold, e.g. I just fixed
-it — else the consensus value.
+The effective value of a hold in a dimension (what search filters, climb warnings and the
+maintenance list use) is mine when I gave one — I looked at the hold, e.g. I just fixed it — else
+the server's consensus value. The search reads the same rule from SQL (`climbs.hold_flags`,
+maintained by triggers: `mastoc.store.annotation_schema`).
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def effective(conn: sqlite3.Connection, dimension: str) -> dict[str, str]:
     """Per hold, the value that counts in `dimension`: mine when given, else the consensus's."""
     if dimension not in dom.DIMENSIONS:
         raise ValueError(dimension)
-    out = {h: v for h, c in consensus(conn).items() if (v := c.vote(dimension).value)}
+    out = {h: v for h, (c, _at) in server_consensus(conn).items() if (v := c.vote(dimension).value)}
     for h, a in mine(conn).items():
         if getattr(a, dimension):
             out[h] = getattr(a, dimension)

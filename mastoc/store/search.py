@@ -11,12 +11,11 @@ intersection, so "grade range + these 3 holds" stays in milliseconds on 100k cli
 from __future__ import annotations
 
 import dataclasses
-import json
 import sqlite3
 from dataclasses import dataclass, field
 
 from mastoc.domain.models import Role
-from mastoc.store import annotations as _annotations
+from mastoc.store import annotation_schema
 
 SORTS = ("newest", "grade", "name", "popularity")
 
@@ -141,13 +140,12 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
             for hold in q.holds_none:
                 where.append("NOT EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = c.id)")
                 params.append(hold)
-    for dim, values, roles in (("condition", q.avoid_conditions, ""), ("grip_type", q.no_grips, " AND x.role != 'F'")):
-        if values:
-            # the affected holds (a few dozen) are resolved in Python (mine, else the consensus); SQLite
-            # builds the set of climbs using them once from the index table and probes it per climb
-            where.append(f"c.id NOT IN (SELECT x.climb_id FROM climb_holds x WHERE x.hold_num IN "
-                         f"(SELECT value FROM json_each(?)){roles})")
-            params.append(json.dumps(_affected(conn, dim, values)))
+    mask = _flag_mask(q)
+    if mask:
+        # climbs.hold_flags: the effective conditions / hand grip types of the climb's holds, kept
+        # current by triggers (store/annotation_schema.py): one integer test per climb
+        where.append("(c.hold_flags & ?) = 0")
+        params.append(mask)
     if q.face_id is not None:
         where.append("c.face_id = ?")
         params.append(q.face_id)
@@ -180,8 +178,9 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
     return sql, params
 
 
-def _affected(conn: sqlite3.Connection, dimension: str, values: tuple[str, ...]) -> list[int]:
-    return _annotations.affected_nums(conn, dimension, values)
+def _flag_mask(q: ClimbQuery) -> int:
+    return (sum(annotation_schema.bit("condition", v) for v in set(q.avoid_conditions))
+            + sum(annotation_schema.bit("grip_type", v) for v in set(q.no_grips)))
 
 
 def _rarest_first(conn: sqlite3.Connection, q: ClimbQuery) -> ClimbQuery:
