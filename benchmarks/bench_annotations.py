@@ -78,7 +78,8 @@ def main() -> None:
         qg = ClimbQuery(face_id=face_id, grade_min=lo, grade_max=hi, avoid_conditions=("cassee",))
         show("avoid cassee + grade 6A..7A: first page", lambda: search.search(conn, qg))
         show("no pince (hand holds): first page", lambda: search.search(conn, ClimbQuery(face_id=face_id, no_grips=("pince",))))
-        nums = {r[0] for r in conn.execute("SELECT num FROM holds WHERE id IN (%s)" % ",".join("?" * len(broken)), broken)}
+        marks = ",".join("?" * len(broken))
+        nums = {r[0] for r in conn.execute(f"SELECT num FROM holds WHERE id IN ({marks})", broken)}
         rows = conn.execute("SELECT id, holds_list, created_at FROM climbs WHERE face_id = ?", (face_id,)).fetchall()
         parsed = [(cid, {r.hold for r in holdslist.parse(text)}, at) for cid, text, at in rows]
 

@@ -192,3 +192,33 @@ def maintenance(conn: sqlite3.Connection, face_id: str | None = None) -> list[Ma
     order = {v: i for i, v in enumerate(reversed(dom.VALUES["condition"]))}
     items.sort(key=lambda it: (order.get(it.condition, 99), it.hold.public_id))
     return items
+
+
+def overlay_values(conn: sqlite3.Connection, face_id: str, overlay: str, source: str) -> dict[int, str | None]:
+    """Per hold number of the face, the value an overlay shows: `overlay` is a dimension or "notes"
+    (holds with a note: "yes"); `source` "mine" or "consensus" (notes are only mine)."""
+    holds = holds_by_id(conn, face_id)
+    out: dict[int, str | None] = {}
+    if overlay == "notes" or source == "mine":
+        for hid, a in mine(conn, list(holds)).items():
+            value = ("yes" if a.notes else None) if overlay == "notes" else getattr(a, overlay)
+            if value:
+                out[holds[hid].num] = value
+        return out
+    for hid, c in consensus(conn, list(holds)).items():
+        if (v := c.vote(overlay).value) is not None:
+            out[holds[hid].num] = v
+    return out
+
+
+def flagged_climbs(conn: sqlite3.Connection, face_id: str) -> dict[str, list[Warning]]:
+    """The climbs of the face using a hold whose effective condition is not `ok`, with the holds."""
+    bad = sum(1 << i for i, v in enumerate(dom.VALUES["condition"]) if v != "ok")
+    ids = [r[0] for r in conn.execute("SELECT id FROM climbs WHERE face_id = ? AND (hold_flags & ?) != 0",
+                                      (face_id, bad))]
+    return climb_warnings(conn, ids)
+
+
+def warning_text(warnings: list[Warning]) -> str:
+    """"hold 829098 is broken; hold 829604 needs brushing"."""
+    return "; ".join(f"hold {w.public_id}: {dom.label(w.dimension, w.value).lower()}" for w in warnings)

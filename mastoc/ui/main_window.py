@@ -86,6 +86,9 @@ class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
 
         menus.build(self)
         self._connect()
+        from mastoc.ui.annotate.install import install as install_annotations
+
+        install_annotations(self)  # Annotate mode, Annotate/Maintenance tabs, annotation filters
         if self.prefs.geometry is not None:
             self.restoreGeometry(self.prefs.geometry)
         else:

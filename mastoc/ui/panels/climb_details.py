@@ -24,6 +24,7 @@ class ClimbDetails(QLabel):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setMargin(6)
         self.climb: Climb | None = None
+        self.warning_for = None  # optional callable: climb id -> a warning line (e.g. a broken hold), or ""
         self.show_climb(None, grades.GradeSystem.FONT.value)
 
     def show_climb(self, climb: Climb | None, system: str, position: str = "") -> None:
@@ -47,6 +48,9 @@ class ClimbDetails(QLabel):
                      f"{_n(climb.total_comments, 'comment')}")
         if climb.description:
             lines.append(f"<i>{e(climb.description)}</i>")
+        warning = self.warning_for(climb.id) if self.warning_for is not None else ""
+        if warning:
+            lines.append(f"<span style='color:#c62828'>⚠ {e(warning)}</span>")
         if position:
             lines.append(f"<span style='color:gray'>{e(position)}</span>")
         self.setText("<br>".join(lines))

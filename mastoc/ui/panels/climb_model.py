@@ -35,6 +35,7 @@ class ClimbListModel(QAbstractTableModel):
         self.directory = directory
         self.query: ClimbQuery | None = None
         self.rows: list[ClimbRow] = []
+        self.warnings: dict[str, str] = {}  # climb id -> why it has a warning sign
         self.grade_system = grades.GradeSystem.FONT.value
         self.matching: int | None = None
         self.total: int | None = None
@@ -57,6 +58,13 @@ class ClimbListModel(QAbstractTableModel):
         self.tasks.submit(data.counts, self.directory, self.query, key="climb-counts",
                           on_done=lambda c: self._on_counts(gen, c), on_error=self._on_error)
         self._request_page()
+
+    def set_warnings(self, flags: dict[str, str]) -> None:
+        """Climbs to mark with a warning sign, with the reason (e.g. a broken hold)."""
+        if flags != self.warnings:
+            self.warnings = dict(flags)
+            if self.rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, 0))
 
     def set_grade_system(self, system: str) -> None:
         self.grade_system = system
@@ -122,12 +130,12 @@ class ClimbListModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return ("★ " if row.is_benchmark else "") + row.name
+                return ("⚠ " if row.id in self.warnings else "") + ("★ " if row.is_benchmark else "") + row.name
             if col == 1:
                 return grades.label(self.grade_system, row.grade_ircra)
             return row.setter_name or ""
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return row.name
+            return row.name + (f"\n⚠ {self.warnings[row.id]}" if row.id in self.warnings else "")
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.UserRole:

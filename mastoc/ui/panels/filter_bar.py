@@ -35,6 +35,7 @@ class FilterBar(QWidget):
         self._debounce.setInterval(150)
         self._debounce.timeout.connect(self.changed)
         self._quiet = False
+        self.extras: list = []  # objects with query_kwargs() adding ClimbQuery fields (e.g. annotation filters)
 
         self.text = QLineEdit(placeholderText="Search climb names…")
         self.text.setClearButtonEnabled(True)
@@ -146,8 +147,11 @@ class FilterBar(QWidget):
     def query_kwargs(self) -> dict:
         f = self.filters()
         lo, hi = self.ircra_bounds()
-        return dict(grade_min=lo, grade_max=hi, setter=f.setter or None, text=f.text or None,
-                    feet_rule=f.feet_rule or None, benchmark_only=f.benchmark_only, sort=f.sort)
+        out = dict(grade_min=lo, grade_max=hi, setter=f.setter or None, text=f.text or None,
+                   feet_rule=f.feet_rule or None, benchmark_only=f.benchmark_only, sort=f.sort)
+        for extra in self.extras:
+            out.update(extra.query_kwargs())
+        return out
 
     def reset(self) -> None:
         self.set_filters(Filters())
