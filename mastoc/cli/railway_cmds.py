@@ -144,6 +144,8 @@ def _print_sync(pv: Any, report: Any) -> None:
     for i in pv.items:
         if i.category == "conflict" or (i.entity != "hold" and len(pv.items) <= 50):
             print(f"  {i.direction:<4} {i.category:<16} {i.entity:<16} {i.title} ({i.detail})")
+    for w in getattr(pv, "warnings", [])[:20]:
+        print(f"warning: {w}", file=sys.stderr)
     if report is not None:
         print(report.message)
         for e in report.errors[:20]:

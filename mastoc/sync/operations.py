@@ -66,10 +66,11 @@ class Preview:
     items: list[PreviewItem]
     counts: dict[str, dict[str, int]]
     plan: object = field(repr=False)
+    warnings: list[str] = field(default_factory=list)  # one line each, e.g. a record kept for a later sync
 
     def as_dict(self) -> dict[str, Any]:
         return {"op": self.op.value, "counts": self.counts,
-                "items": [{**asdict(i), "choices": list(i.choices)} for i in self.items]}
+                "items": [{**asdict(i), "choices": list(i.choices)} for i in self.items], "warnings": self.warnings}
 
 
 @dataclass
@@ -258,7 +259,7 @@ def preview(op: Op, data_dir: Path | str | None = None, *, full: bool = False, c
     with _open(data_dir) as store, railway.client_for(_dir(data_dir), on_wait=_waiter(say), cancelled=cancel) as client:
         plan = railway.plan_sync(store, client, progress=lambda s, d, t: say(Progress(s, d, t)), cancelled=cancel)
     items = [PreviewItem(**i) for i in plan.preview_items()]
-    return Preview(op, items, plan.counts(), plan)
+    return Preview(op, items, plan.counts(), plan, warnings=list(plan.warnings))
 
 
 def _waiter(say: ProgressFn) -> Callable[[float, str], None]:

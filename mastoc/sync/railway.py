@@ -29,6 +29,7 @@ from mastoc.backends.railway.client import RailwayClient
 from mastoc.domain.ids import id_for_stokt, new_id
 from mastoc.store import images, paths, rows
 from mastoc.store.db import Store
+from mastoc.sync import railway_annotations as ra
 from mastoc.sync import railway_map as rm
 from mastoc.sync.railway_session import BACKEND, client_for, save_tokens
 
@@ -69,6 +70,8 @@ class SyncPlan:
     is_admin: bool = False
     downloads: dict[str, str] = field(default_factory=dict)  # server sha256 -> face id needing it
     warnings: list[str] = field(default_factory=list)
+    consensus: dict[str, dict[str, Any] | None] = field(default_factory=dict)  # hold id -> server consensus
+    deferred: list[tuple[str, str, str | None, str]] = field(default_factory=list)  # kept for a later sync
 
     def counts(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
@@ -242,7 +245,7 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
     plan = SyncPlan(cursor_from=_cursor(conn))
     me = client.me()
     plan.user_id, plan.is_admin = str(me.get("id")), me.get("role") == "admin"
-    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    latest: dict[tuple[str, str], dict[str, Any]] = ra.load_deferred(conn, BACKEND)  # feed records win
     say("Reading the server's changes", 0, None)
     for pages, page in enumerate(client.iter_changes(plan.cursor_from), 1):
         if page.reset:
@@ -278,6 +281,9 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
             if e != entity:
                 continue
             remote = rm.remote_to_local(entity, ch["data"], lk) if ch["op"] == "upsert" and ch["data"] else None
+            if entity == "hold_annotation" and ch["op"] == "upsert" and remote is None and ch["data"]:
+                ra.defer(plan.deferred, plan.warnings, entity, rid, ch)  # its hold is not here: kept for later
+                continue
             if ch["op"] == "upsert" and remote is None:
                 plan.warnings.append(f"{entity} {rid}: not understood; skipped")
                 continue
@@ -304,6 +310,7 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
                     plan.downloads[sha] = lid
         if unchanged:
             plan.unchanged[entity] = plan.unchanged.get(entity, 0) + unchanged
+    plan.consensus = ra.plan(latest, lk.hold_by_num, plan.deferred, plan.warnings)
     plan.actions = [a for a in plan.actions if a.kind != "matched"] + [a for a in plan.actions if a.kind == "matched"]
     for sha, face in plan.downloads.items():
         plan.actions.append(Action("image", "download", sha, sha, f"Photo of face {face[:8]}", "to download"))
@@ -567,6 +574,7 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
                         rep.errors.append(why)
                         continue
                 _take_remote(c, a, cur is not None, rep, count=a.kind != "matched")
+        ra.write(c, BACKEND, plan.consensus, plan.deferred)
         if not rep.conflicts_left and not stale:
             c.execute("INSERT INTO sync_cursors (backend, key, value) VALUES (?, 'changes_cursor', ?) "
                       "ON CONFLICT(backend, key) DO UPDATE SET value = excluded.value", (BACKEND, str(plan.cursor_to)))
@@ -584,6 +592,17 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
         pushes.append(Action(entity, kind if row else "delete_remote", key, remote_id, _title(entity, row, key)))
     pushes.extend(Action("climb", "create", cid, "", "copy") for cid in both)
     _push_all(store, client, plan, pushes, rep, say, is_cancelled)
+    # 4. the consensus of the holds whose annotation was just sent (or deleted) there
+    annotated = {a.key for a in pushes if a.entity == "hold_annotation"}
+    if annotated:
+        holds = {r[0] for r in conn.execute("SELECT hold_id FROM hold_annotations WHERE id IN "
+                                            "(SELECT value FROM json_each(?))", (json.dumps(sorted(annotated)),))}
+        holds |= {r[0] for r in conn.execute("SELECT hold_id FROM hold_consensus")} if any(
+            a.kind == "delete_remote" for a in pushes if a.entity == "hold_annotation") else set()
+        try:
+            ra.refresh(store, client, holds)
+        except BackendError as exc:  # everything was sent; only the consensus shown here is older
+            rep.errors.append(f"could not read the new consensus of the annotated holds: {exc}")
 
 
 def _copy_climb(c: Any, cur: dict[str, Any]) -> str:

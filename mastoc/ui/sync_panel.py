@@ -397,6 +397,10 @@ class SyncPanel(QDialog):
                      " when you decide later).") if conflicts else ""
             self._set_message(f"Preview ready: {n:,} change{'s' if n != 1 else ''}. Nothing has been written yet; "
                               f"press Run to apply.{extra}")
+        warnings = getattr(pv, "warnings", [])
+        if warnings:
+            self._set_message(self.message.text() + " " + self.tr("Note: ") + " ".join(warnings[:3])
+                              + (f" (+{len(warnings) - 3})" if len(warnings) > 3 else ""))
         self.tabs.setCurrentIndex(TAB_PREVIEW)
         self._set_busy("")
         self.previewReady.emit(pv)
