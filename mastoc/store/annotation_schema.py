@@ -16,7 +16,8 @@ Kept in its own module (owned by the annotations work) and appended to `schema.M
   consensus; `hold_flags` (table) holds the bits of the holds that have any. SQLite triggers keep
   both current whoever writes (annotation edits, the sync, climb edits and imports): a climb's
   index rows add their hold's bits on insert and recompute the climb on delete; an annotation or
-  consensus change recomputes its hold and the climbs using it.
+  consensus change recomputes its hold and the climbs using it. An index on (face_id, hold_flags)
+  lets a filtered count read the index alone.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ CREATE TABLE hold_flags (
     hand_bits INTEGER NOT NULL
 );
 ALTER TABLE climbs ADD COLUMN hold_flags INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX climbs_face_flags ON climbs(face_id, hold_flags);
 CREATE VIEW hold_flags_effective AS
 SELECT h.id AS hold_id, h.num AS num,
     ifnull((SELECT b.bit FROM annotation_bits b WHERE b.dimension = 'condition' AND b.value = coalesce(

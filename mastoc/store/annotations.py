@@ -62,13 +62,16 @@ def holds_by_id(conn: sqlite3.Connection, face_id: str | None = None) -> dict[st
 def mine(conn: sqlite3.Connection, hold_ids: list[str] | None = None) -> dict[str, HoldAnnotation]:
     """My annotation per hold (only holds that have one)."""
     cols = ", ".join(f"a.{c}" for c in rows.ANNOTATION_COLUMNS)
-    sql = f"SELECT {cols} FROM hold_annotations a WHERE {MINE}"
-    if hold_ids is None:
-        cur = conn.execute(sql)
-    else:
-        cur = conn.execute(f"{sql} AND a.hold_id IN (SELECT value FROM json_each(?))", (json.dumps(hold_ids),))
+    if hold_ids is not None and len(hold_ids) <= 20:
+        cur = conn.execute(f"SELECT {cols} FROM hold_annotations a WHERE {MINE} AND a.hold_id IN "
+                           f"({', '.join('?' * len(hold_ids))})", list(hold_ids))
+    else:  # at most one row per hold: reading them all beats a long IN list
+        cur = conn.execute(f"SELECT {cols} FROM hold_annotations a WHERE {MINE}")
+    wanted = None if hold_ids is None else set(hold_ids)
     out = {}
     for r in cur:
+        if wanted is not None and r[1] not in wanted:
+            continue
         a = HoldAnnotation(*r[:7])
         a.created_at, a.updated_at = rows.parse_ts(r[7]), rows.parse_ts(r[8])
         out[a.hold_id] = a
@@ -84,13 +87,14 @@ def server_consensus(conn: sqlite3.Connection) -> dict[str, tuple[dom.Consensus,
 def consensus(conn: sqlite3.Connection, hold_ids: list[str] | None = None) -> dict[str, dom.Consensus]:
     """The consensus per hold (see the module docstring); holds without any annotation are absent."""
     out = {h: c for h, (c, _at) in server_consensus(conn).items() if c.total_annotators}
+    wanted = None if hold_ids is None else set(hold_ids)
     local: dict[str, list[dict[str, str | None]]] = {}
     for r in conn.execute("SELECT hold_id, grip_type, condition, difficulty FROM hold_annotations"):
-        local.setdefault(r[0], []).append({"grip_type": r[1], "condition": r[2], "difficulty": r[3]})
+        if r[0] not in out and (wanted is None or r[0] in wanted):
+            local.setdefault(r[0], []).append({"grip_type": r[1], "condition": r[2], "difficulty": r[3]})
     for h, anns in local.items():
-        out.setdefault(h, dom.consensus(anns))
-    if hold_ids is not None:
-        wanted = set(hold_ids)
+        out[h] = dom.consensus(anns)
+    if wanted is not None:
         out = {h: c for h, c in out.items() if h in wanted}
     return out
 

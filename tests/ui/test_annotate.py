@@ -35,7 +35,7 @@ def _combo_set(panel, dim, value):
 
 def test_annotating_through_the_panel_stores_the_values_and_undo_restores(qtbot, real_data_dir, open_window):
     w = open_window(real_data_dir)
-    assert w.set_mode(ANNOTATE) and w.tabs.currentWidget() is w.annotate.panel
+    assert w.set_mode(ANNOTATE) and w.tabs.currentWidget() is w.annotate.panel_page
     a = _popular(w)[0]
     _click(w, a)
     panel = w.annotate.panel

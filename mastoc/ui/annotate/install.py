@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QPointF
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QFrame, QScrollArea
 
 from mastoc.edits import annotations as ops
 from mastoc.edits.changes import Changes
@@ -42,7 +42,12 @@ class AnnotateController(QObject):
         self.action = menus.add_mode_action(window, ANNOTATE, _tr("&Annotate holds"), "Ctrl+4",
                                             _tr("Annotate holds: grip type, condition, difficulty, notes"))
         self.panel = AnnotationPanel()
-        self.tab = window.side.add_tab(self.panel, _tr("Annotate"))
+        scroll = QScrollArea()  # the tab may be short on a 768-pixel screen: scroll, never grow the window
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.panel)
+        self.panel_page = scroll
+        self.tab = window.side.add_tab(scroll, _tr("Annotate"))
         self.maintenance = MaintenancePanel()
         self.maintenance_tab = window.side.add_tab(self.maintenance, _tr("Maintenance"))
         self.filters = AnnotationFilters()
@@ -51,6 +56,7 @@ class AnnotateController(QObject):
         self.filters.changed.connect(window.refresh_query)
         window.details.warning_for = self.warning_for
         self.flags: dict[str, str] = {}
+        self._values: dict[tuple[str, str], dict[int, str | None]] = {}  # (overlay, source) -> values, until an edit
         self.panel.fieldChanged.connect(self.set_field)
         self.panel.clearRequested.connect(self.clear)
         self.panel.overlayChanged.connect(lambda *_a: self.refresh_overlay())
@@ -71,6 +77,7 @@ class AnnotateController(QObject):
         return [holds[n].id for n in sorted(nums) if n in holds]
 
     def refresh_all(self, changes: Changes | None = None) -> None:
+        self._values = {}
         self.refresh_overlay()
         self.refresh_panel()
         if self.w.face is None:
@@ -88,9 +95,11 @@ class AnnotateController(QObject):
     def refresh_overlay(self) -> None:
         self.mode.overlay = self.panel.current_overlay()
         self.mode.source = self.panel.current_source()
-        values = ({} if self.w.face is None else
-                  reads.overlay_values(self.store.conn, self.w.face.id, self.mode.overlay, self.mode.source))
-        self.mode.set_values(values)
+        key = (self.mode.overlay, self.mode.source)
+        if key not in self._values:
+            self._values[key] = ({} if self.w.face is None else
+                                 reads.overlay_values(self.store.conn, self.w.face.id, *key))
+        self.mode.set_values(self._values[key])
 
     def refresh_panel(self) -> None:
         nums = sorted(self.mode.selection)
@@ -135,13 +144,13 @@ class AnnotateController(QObject):
     def _selection_changed(self, _holds: set[int]) -> None:
         self.refresh_panel()
         if self.w.scene.mode == ANNOTATE:
-            self.w.tabs.setCurrentWidget(self.panel)
+            self.w.tabs.setCurrentWidget(self.panel_page)
 
     def _mode_changed(self, name: str) -> None:
         if name == ANNOTATE:
             self.w.statusBar().showMessage(_tr(HINT))
             self.refresh_all()
-            self.w.tabs.setCurrentWidget(self.panel)
+            self.w.tabs.setCurrentWidget(self.panel_page)
 
     def locate(self, num: int) -> None:
         hold = self.w.scene.index.by_num.get(num)

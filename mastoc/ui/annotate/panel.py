@@ -188,9 +188,17 @@ class AnnotationPanel(QWidget):
         return "mine" if self.mine.isChecked() else "consensus"
 
     def set_overlay(self, overlay: str, source: str | None = None) -> None:
+        """Show this overlay (and source): one `overlayChanged` when anything changed."""
+        before = (self.current_overlay(), self.current_source())
+        for w in (self.overlay, self.mine, self.cons):
+            w.blockSignals(True)
         self.overlay.setCurrentIndex(max(0, self.overlay.findData(overlay)))
         if source is not None:
             (self.mine if source == "mine" else self.cons).setChecked(True)
+        for w in (self.overlay, self.mine, self.cons):
+            w.blockSignals(False)
+        if (self.current_overlay(), self.current_source()) != before:
+            self._overlay_changed()
 
     # --- signals -------------------------------------------------------------------------
     def _combo_changed(self, dim: str) -> None:

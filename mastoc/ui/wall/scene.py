@@ -72,6 +72,7 @@ class WallScene(QGraphicsScene):
         self._overlay_item.setZValue(2)
         self._overlay_item.setVisible(False)
         self._overlay_shown: QImage | None = None
+        self._pixmaps: dict[int, QPixmap] = {}  # QImage.cacheKey() -> its pixmap (the last few overlays)
         for item in (self._veil, self._tape_casing, self._tape, self._hover, self._selected, self._overlay_item):
             item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             self.addItem(item)
@@ -142,6 +143,7 @@ class WallScene(QGraphicsScene):
         self.climb_roles = {}
         self.search = {}
         self._overlay_shown = None
+        self._pixmaps = {}
         self._overlay_item.setPixmap(QPixmap())
         self.selected_hold = None
         self.hovered_hold = None
@@ -304,7 +306,11 @@ class WallScene(QGraphicsScene):
         mode = self.current
         image = mode.overlay_image()
         if image is not None and self._overlay_shown is not image:
-            self._overlay_item.setPixmap(QPixmap.fromImage(image))
+            pix = self._pixmaps.pop(image.cacheKey(), None) or QPixmap.fromImage(image)
+            self._pixmaps[image.cacheKey()] = pix  # a mode switching between a few baked images reuses them
+            while len(self._pixmaps) > 8:
+                self._pixmaps.pop(next(iter(self._pixmaps)))
+            self._overlay_item.setPixmap(pix)
             self._overlay_shown = image
         self._overlay_item.setVisible(image is not None)
         wanted = {n: s for n, s in mode.hold_styles(self.outline_width).items() if n in self.items_by_num}
