@@ -109,9 +109,8 @@ def test_overlay_colours_match_the_values_and_the_climb_keeps_its_roles(qtbot, r
     w.annotate.panel.set_overlay("grip_type")
     assert w.scene.style_of(a).outline.color == looks.PALETTES["grip_type"]["reglette"]
     assert w.scene.items_by_num[b].isVisible() is False  # no grip type on b
-    legend = [w.annotate.panel.legend.item(i).data(Qt.ItemDataRole.UserRole)
-              for i in range(w.annotate.panel.legend.count())]
-    assert looks.PALETTES["grip_type"]["reglette"] in legend
+    legend = dict(w.annotate.panel.legend_entries)
+    assert legend[looks.PALETTES["grip_type"]["reglette"]] == "Crimp" and len(legend) == 12
     # a displayed climb using a: its holds keep their role styling, the others show the overlay
     w.annotate.panel.set_overlay("condition")
     row = next(r for r in w.model.rows if any(x.hold == a for x in holdslist.parse(r.holds_list))

@@ -24,7 +24,7 @@ PALETTES: dict[str, dict[str, str]] = {
     "difficulty": {"facile": "#4daf4a", "normale": "#ffd92f", "dure": "#e41a1c"},
     "notes": {"yes": "#00bcd4"},
 }
-FILL_ALPHA = "66"
+FILL_ALPHA = "80"
 SELECTED = "#00e5ff"
 
 

@@ -126,6 +126,6 @@ class AnnotateMode(WallMode):
         return looks.overlay_style(self.overlay, self.values.get(hold), self.scene.outline_width) or styles.HIDDEN
 
     def dims(self, styled) -> bool:  # type: ignore[no-untyped-def]
-        # no veil: cutting hundreds of hold-shaped holes in it costs hundreds of milliseconds, and
-        # the overlay's translucent fills already stand out on the photo
-        return False
+        # the veil dims the photo under the baked overlay (which lies above it); its holes are only
+        # the few item-styled holds (climb, selection), so it stays cheap
+        return bool(self.values) or bool(styled)

@@ -12,16 +12,15 @@ import html
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -94,8 +93,12 @@ class AnnotationPanel(QWidget):
         group = QButtonGroup(self)
         group.addButton(self.mine)
         group.addButton(self.cons)
-        self.legend = QListWidget()
-        self.legend.setMaximumHeight(130)
+        self.legend = QWidget()  # colour swatches with labels, three to a row
+        self.legend_grid = QGridLayout(self.legend)
+        self.legend_grid.setContentsMargins(0, 0, 0, 0)
+        self.legend_grid.setHorizontalSpacing(12)
+        self.legend_grid.setVerticalSpacing(2)
+        self.legend_entries: list[tuple[str, str]] = []  # (colour, label) as shown
         self.overlay.currentIndexChanged.connect(self._overlay_changed)
         self.mine.toggled.connect(self._overlay_changed)
         ol = QVBoxLayout(overlay_box)
@@ -107,11 +110,11 @@ class AnnotationPanel(QWidget):
         ol.addWidget(self.legend)
 
         lay = QVBoxLayout(self)
+        lay.addWidget(overlay_box)
         lay.addWidget(self.title)
         lay.addLayout(form)
         lay.addLayout(row)
         lay.addWidget(self.consensus)
-        lay.addWidget(overlay_box)
         lay.addStretch(1)
         self._fill_legend()
         self.show_selection([], {}, None)
@@ -171,14 +174,16 @@ class AnnotationPanel(QWidget):
         self.descriptions[dim].setText(self.tr(text) if text else "")
 
     def _fill_legend(self) -> None:
-        self.legend.clear()
-        for colour, label, description in looks.legend(self.current_overlay()):
-            pix = QPixmap(14, 14)
-            pix.fill(QColor(colour))
-            item = QListWidgetItem(QIcon(pix), self.tr(label))
-            item.setToolTip(self.tr(description))
-            item.setData(Qt.ItemDataRole.UserRole, colour)
-            self.legend.addItem(item)
+        while self.legend_grid.count():
+            w = self.legend_grid.takeAt(0).widget()
+            if w is not None:
+                w.deleteLater()
+        self.legend_entries = []
+        for i, (colour, label, description) in enumerate(looks.legend(self.current_overlay())):
+            cell = QLabel(f"<span style='color:{colour}; font-size:14pt'>■</span> {html.escape(self.tr(label))}")
+            cell.setToolTip(self.tr(description))
+            self.legend_grid.addWidget(cell, i // 3, i % 3)
+            self.legend_entries.append((colour, label))
 
     # --- state -------------------------------------------------------------------------
     def current_overlay(self) -> str:
