@@ -17,7 +17,8 @@ Kept in its own module (owned by the annotations work) and appended to `schema.M
   both current whoever writes (annotation edits, the sync, climb edits and imports): a climb's
   index rows add their hold's bits on insert and recompute the climb on delete; an annotation or
   consensus change recomputes its hold and the climbs using it. An index on (face_id, hold_flags)
-  lets a filtered count read the index alone.
+  lets a filtered count read the index alone, and one on the default sort (newest) carrying
+  `hold_flags` lets a page skip excluded climbs in the index, even when most climbs are excluded.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ CREATE TABLE hold_flags (
 );
 ALTER TABLE climbs ADD COLUMN hold_flags INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX climbs_face_flags ON climbs(face_id, hold_flags);
+CREATE INDEX climbs_face_newest_flags ON climbs(face_id, created_at DESC, id, hold_flags);
 CREATE VIEW hold_flags_effective AS
 SELECT h.id AS hold_id, h.num AS num,
     ifnull((SELECT b.bit FROM annotation_bits b WHERE b.dimension = 'condition' AND b.value = coalesce(
