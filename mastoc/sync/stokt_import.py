@@ -716,6 +716,14 @@ def _finish_photos(store: Store, jobs: dict[str, tuple[str, Future[images.ImageI
             continue
         stored.append((face_stokt, info, name))
         plan.photos.append({"face": face_stokt, "status": "stored", "sha256": info.sha256})
+    for face_stokt, info, _name in stored:
+        old = store.conn.execute(
+            "SELECT i.width, i.height FROM faces f JOIN images i ON i.sha256 = f.picture_sha256 "
+            "WHERE f.id = ? AND f.picture_sha256 != ?", (face_ids[face_stokt], info.sha256)).fetchone()
+        warning = images.replacement_warning(tuple(old) if old else None, (info.width, info.height),
+                                             f"face {face_stokt}")
+        if warning:
+            plan.warnings.append(warning)
     if stored:
         with store.transaction() as c:
             for face_stokt, info, name in stored:
