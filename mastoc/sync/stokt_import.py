@@ -34,7 +34,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from mastoc.backends.errors import AuthError, BackendError, NotFoundError, ProtocolError
+from mastoc.backends.errors import (
+    AuthError,
+    BackendError,
+    BadRequestError,
+    NotFoundError,
+    ProtocolError,
+)
 from mastoc.backends.stokt import mapping
 from mastoc.backends.stokt.client import ClimbPage, StoktClient, check_id
 from mastoc.store import images, paths, rows
@@ -358,15 +364,18 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     _, refs = mapping.map_walls(walls_json, "")
     setup_futures = {r.stokt_id: pool.submit(client.face_setup, r.stokt_id) for r in refs}
     setups: dict[str, Any] = {}
+    wall_of = {r.stokt_id: r.wall_name for r in refs}
     for face_stokt, fut in setup_futures.items():
         try:
             setups[face_stokt] = fut.result()
-        except AuthError as exc:
-            if exc.status == 401:
-                raise
-            setups[face_stokt] = exc
-        except (NotFoundError, ProtocolError) as exc:
-            setups[face_stokt] = exc
+        except AuthError:
+            raise
+        except BackendError as exc:
+            # Without its setup a face's climbs cannot be mapped: the run fails (nothing of this pass
+            # is recorded as complete) rather than reporting every climb as a problem.
+            kind = BackendError if isinstance(exc, NotFoundError | BadRequestError) else type(exc)
+            raise kind(f"could not read the setup of face {face_stokt} ({wall_of.get(face_stokt, '?')}): "
+                            f"{exc}; nothing was imported, run the import again") from exc
     st = build_structure(summary, walls_json, setups)
     plan.gym_name = st.gym.display_name
     plan.problems.extend(st.problems)
@@ -700,8 +709,15 @@ def _start_photos(store: Store, client: StoktClient, st: Structure, pool: Thread
 
 
 def _download_and_store(client: StoktClient, name: str, directory: Any) -> images.ImageInfo:
-    """In a worker thread: download, verify (length, SHA-256, decodable) and store atomically."""
-    return images.write_image(paths.images_dir(directory), client.download_media(name))
+    """In a worker thread: download, verify (length, SHA-256, decodes completely) and store atomically.
+    A body that does not decode (cut short behind an honest Content-Length) is downloaded again twice."""
+    for attempt in range(3):
+        try:
+            return images.write_image(paths.images_dir(directory), client.download_media(name))
+        except images.ImageError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _finish_photos(store: Store, jobs: dict[str, tuple[str, Future[images.ImageInfo]]], plan: ImportPlan,
