@@ -270,9 +270,8 @@ class Transport:
                         attempt += 1
                         continue
                 if status == 429:
-                    wait = parse_retry_after(response.headers.get("Retry-After"))
-                    if wait is None:
-                        wait = self._backoff(min(rate_waits, 6))
+                    asked = parse_retry_after(response.headers.get("Retry-After"))
+                    wait = self._backoff(min(rate_waits, 6)) if asked is None else asked
                     elapsed = time.monotonic() - started
                     if (wait > cfg.max_retry_after or rate_waits >= cfg.max_rate_limited_waits
                             or elapsed + wait > cfg.max_rate_limited_seconds):

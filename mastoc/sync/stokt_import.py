@@ -143,7 +143,9 @@ def _set_cursors(conn: Any, values: dict[str, str | None], backend: str = BACKEN
     )
 
 
-_RESUME_KEYS = ("resume_url", "resume_number", "resume_pass", "resume_mode", "resume_gym")
+_RESUME_KEYS = ("resume_url", "resume_number", "resume_pass", "resume_mode", "resume_gym", "resume_count",
+                "resume_stable")
+MAX_REWALKS = 2  # walks of a full pass again when the listing shifted under it
 
 
 # -- page prefetching ------------------------------------------------------------------------------
@@ -323,7 +325,7 @@ def run_import(
     store.conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
     try:
         _import(store, client, plan, gym, pass_id, resume, start_number, pool, prefetch, resolve, say,
-                is_cancelled)
+                is_cancelled, cursors, page_size_hint)
     except BaseException as exc:
         plan.status = "failed" if not isinstance(exc, ImportCancelled) else "cancelled"
         plan.message = str(exc) if isinstance(exc, BackendError | ImportCancelled) else type(exc).__name__
@@ -353,7 +355,8 @@ def _home_gym(client: StoktClient) -> str:
 
 def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_id: str, resume: str | None,
             start_number: int, pool: ThreadPoolExecutor, prefetch: _Prefetcher, resolve: str | None,
-            say: ProgressCallback, is_cancelled: Callable[[], bool]) -> None:
+            say: ProgressCallback, is_cancelled: Callable[[], bool], cursors: dict[str, str],
+            page_size_hint: int | None) -> None:
     conn = store.conn
     now = rows.now_ts()
     # 1. structure, in parallel with the pages the prefetcher is already fetching
@@ -403,65 +406,106 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     # 2. climb pages: each page is planned and applied whole; pages share a write transaction that is
     # committed every few hundred climbs (with the resume cursor), on stopping, and before an error
     # that happened between pages is raised (a page is never committed in part).
-    seen: set[str] = set()
-    complete = False
-    batch = _Batch(store)
-    in_page = False
-    try:
-        for page in prefetch:
-            plan.pages += 1
-            plan.remote_count = page.count
-            if plan.pages_total is None and page.count is not None and page.results:
-                per_page = len(page.results)
-                plan.pages_total = max(1, -(-page.count // per_page)) if page.next else page.number
-            say(plan.pages + start_number - 1, plan.pages_total, f"page {page.number}")
-            remotes, setters, extra_seen = _map_page(page, face_ids, holds_by_local_face, plan)
-            seen.update(r.stokt_id for r in remotes)
-            seen.update(extra_seen)
-            if plan.preview:
-                assert plan.snapshot is not None
-                plan.snapshot.pages.append((remotes, setters, extra_seen))
-                ucounts, user_map = upsert_setters(conn, setters, now=now, dry_run=True)
-                locals_ = applier.load_locals(conn, [r.stokt_id for r in remotes])
-                actions = plan_climbs(_remap_setters(remotes, user_map), locals_, resolve)
-                _count_preview_users(conn, setters, counted_users, user_counts)
+    def walk(pages: Iterator[ClimbPage], walk_pass: str, first_number: int, expected_count: int | None,
+             rewalk: bool) -> tuple[set[str], bool, bool]:
+        """Plan and apply `pages`; returns (ids seen, reached the last page, listing stable). The listing
+        is not stable when it shifted under the walk (offset pages): the count changed, an id came
+        twice, or fewer ids than the count came; climbs may then have been skipped."""
+        seen: set[str] = set()
+        complete = stable = False
+        stable = True
+        batch = _Batch(store)
+        in_page = False
+        try:
+            for page in pages:
+                plan.pages += 1
+                plan.remote_count = page.count
+                if expected_count is None:
+                    expected_count = page.count
+                elif page.count != expected_count:
+                    stable = False
+                if plan.pages_total is None and page.count is not None and page.results:
+                    per_page = len(page.results)
+                    plan.pages_total = max(1, -(-page.count // per_page)) if page.next else page.number
+                say(page.number, plan.pages_total, f"page {page.number}")
+                remotes, setters, extra_seen = _map_page(page, face_ids, holds_by_local_face, plan)
+                ids = [r.stokt_id for r in remotes] + extra_seen
+                if len(set(ids)) != len(ids) or not seen.isdisjoint(ids):
+                    stable = False
+                seen.update(ids)
+                if plan.preview:
+                    assert plan.snapshot is not None
+                    plan.snapshot.pages.append((remotes, setters, extra_seen))
+                    ucounts, user_map = upsert_setters(conn, setters, now=now, dry_run=True)
+                    locals_ = applier.load_locals(conn, [r.stokt_id for r in remotes])
+                    actions = plan_climbs(_remap_setters(remotes, user_map), locals_, resolve)
+                    _count_preview_users(conn, setters, counted_users, user_counts)
+                else:
+                    in_page = True
+                    c = batch.conn()
+                    t0 = time.perf_counter()
+                    ucounts, user_map = upsert_setters(c, setters, now=now)
+                    t1 = time.perf_counter()
+                    locals_ = applier.load_locals(c, [r.stokt_id for r in remotes])
+                    actions = plan_climbs(_remap_setters(remotes, user_map), locals_, resolve)
+                    t0 += time.perf_counter() - t1  # planning is not writing
+                    applier.apply_climb_actions(c, actions, now=now, pass_id=walk_pass)
+                    applier.mark_seen(c, extra_seen, walk_pass, now)
+                    _set_cursors(c, {"resume_url": page.next, "resume_number": str(page.number + 1),
+                                     "resume_pass": walk_pass, "resume_mode": plan.mode, "resume_gym": gym,
+                                     "resume_count": str(expected_count) if expected_count is not None else None,
+                                     "resume_stable": "1" if stable else "0",
+                                     "gym": gym} if page.next else {"resume_url": None})
+                    plan.write_seconds += time.perf_counter() - t0
+                    in_page = False
+                    for a in actions:  # written: the report needs ids, names and fields, not the values
+                        a.values = {}
+                    batch.added(len(remotes))
+                    user_counts["new"] += ucounts["new"]
+                    user_counts["updated"] += ucounts["updated"]
+                    counted_users.update(u.stokt_id for u in setters if u.stokt_id)
+                plan.actions.extend(a for a in actions if not (rewalk and a.kind == "unchanged"))
+                if page.next is None:
+                    complete = True
+                    break
+                if plan.mode == "incremental" and not any(a.kind in ("new", "updated", "restored") for a in actions):
+                    break  # a whole page brought nothing new: the rest is older
+                if is_cancelled():
+                    raise ImportCancelled("cancelled between pages; the next import resumes here")
+        except BaseException:
+            if in_page:
+                batch.rollback()
             else:
-                in_page = True
-                c = batch.conn()
-                t0 = time.perf_counter()
-                ucounts, user_map = upsert_setters(c, setters, now=now)
-                t1 = time.perf_counter()
-                locals_ = applier.load_locals(c, [r.stokt_id for r in remotes])
-                actions = plan_climbs(_remap_setters(remotes, user_map), locals_, resolve)
-                t0 += time.perf_counter() - t1  # planning is not writing
-                applier.apply_climb_actions(c, actions, now=now, pass_id=pass_id)
-                applier.mark_seen(c, extra_seen, pass_id, now)
-                _set_cursors(c, {"resume_url": page.next, "resume_number": str(page.number + 1),
-                                 "resume_pass": pass_id, "resume_mode": plan.mode, "resume_gym": gym,
-                                 "gym": gym} if page.next else {"resume_url": None})
-                plan.write_seconds += time.perf_counter() - t0
-                in_page = False
-                for a in actions:  # written: the report needs ids, names and fields, not the values
-                    a.values = {}
-                batch.added(len(remotes))
-                user_counts["new"] += ucounts["new"]
-                user_counts["updated"] += ucounts["updated"]
-                counted_users.update(u.stokt_id for u in setters if u.stokt_id)
-            plan.actions.extend(actions)
-            if page.next is None:
-                complete = True
-                break
-            if plan.mode == "incremental" and not any(a.kind in ("new", "updated", "restored") for a in actions):
-                break  # a whole page brought nothing new: the rest is older
-            if is_cancelled():
-                raise ImportCancelled("cancelled between pages; the next import resumes here")
-    except BaseException:
-        if in_page:
-            batch.rollback()
-        else:
-            plan.write_seconds += batch.commit()
-        raise
-    plan.write_seconds += batch.commit()
+                plan.write_seconds += batch.commit()
+            raise
+        plan.write_seconds += batch.commit()
+        if complete and first_number == 1 and expected_count is not None and len(seen) < expected_count:
+            stable = False
+        return seen, complete, stable
+
+    resumed_count = cursors.get("resume_count") if resume else None
+    seen, complete, stable = walk(iter(prefetch), pass_id, start_number,
+                                  int(resumed_count) if resumed_count else None, rewalk=False)
+    if resume and cursors.get("resume_stable") == "0":
+        stable = False
+    # A full pass whose listing shifted may have skipped live climbs: walk it again (in order, under a
+    # new pass id, importing what was missed) until a walk sees a stable listing; only a stable walk
+    # may flag deletions.
+    rewalks = 0
+    while plan.mode == "full" and complete and not stable and not plan.preview and rewalks < MAX_REWALKS:
+        rewalks += 1
+        pass_id = uuid.uuid4().hex
+        plan.warnings.append("the list of climbs changed on Stokt during the import; walking it again "
+                             "before flagging deletions")
+        again = _Prefetcher(client, client.climbs_url(gym, page_size=page_size_hint), 1, depth=4, parallel=1)
+        try:
+            seen, complete, stable = walk(iter(again), pass_id, 1, None, rewalk=True)
+        finally:
+            again.close()
+    if plan.mode == "full" and complete and not stable:
+        complete = False
+        plan.warnings.append("the list of climbs kept changing on Stokt during the import: no climb was flagged "
+                             "as deleted, and the next import walks every page again")
     if not plan.preview:
         user_counts["unchanged"] = max(0, len(counted_users) - user_counts["new"] - user_counts["updated"])
     users = plan.structure.setdefault("users", {"new": 0, "updated": 0, "unchanged": 0})
@@ -471,7 +515,7 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     if plan.snapshot is not None:
         plan.snapshot.seen = set(seen)
         plan.snapshot.complete = complete
-    # 3. deletions after a complete full pass
+    # 3. deletions after a complete, stable full pass
     if plan.mode == "full" and complete:
         known = applier.known_unseen(conn, face_ids.values(), pass_id if not plan.preview else "")
         seen |= _still_mine(conn, client, gym, known, seen)

@@ -86,3 +86,68 @@ def test_fault_mix_completes_by_itself_on_19_of_20_seeds(fixtures_dir: Path, tmp
                     failures.append(f"seed {seed}: {plan.status} {counts['climbs']} {plan.problems[:2]}")
             client.close()
     assert ok >= 19, failures
+
+
+# -- deletions upstream while a full pass walks offset pages ----------------------------------------
+def _delete_on_page(standin: StoktStandin, page: int, victims: list[str]) -> None:
+    """When page `page` is requested, delete `victims` upstream (once): later pages shift up."""
+    done: list[bool] = []
+
+    def hook(s: StoktStandin) -> None:
+        if not done:
+            done.append(True)
+            for v in victims:
+                s.delete_climb(v)
+
+    standin.hooks.append((rf"climbs\?.*page={page}\b", hook))
+
+
+def _state(store: Store) -> tuple[set[str], set[str]]:
+    live = {r[0] for r in store.conn.execute("SELECT stokt_id FROM climbs WHERE remote_deleted_at IS NULL")}
+    flagged = {r[0] for r in store.conn.execute("SELECT stokt_id FROM climbs WHERE remote_deleted_at IS NOT NULL")}
+    return live, flagged
+
+
+def test_deletions_during_a_full_pass_flag_exactly_the_deleted(standin: StoktStandin, client: StoktClient,
+                                                               tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s") as store:
+        run_import(store, client, gym=GYM_ID, full=True)
+        victims = [c["id"] for c in standin.climb_list()[:2]]
+        _delete_on_page(standin, 3, victims)
+        plan = run_import(store, client, gym=GYM_ID, full=True)
+        upstream = {c["id"] for c in standin.climb_list()}
+        live, flagged = _state(store)
+        assert flagged & upstream == set(), "a live climb was flagged deleted"
+        assert upstream <= live, "a live climb is missing"
+        assert flagged == set(victims) and plan.status == "ok"
+
+
+def test_deletions_during_a_first_import_miss_no_live_climb(standin: StoktStandin, client: StoktClient,
+                                                            tmp_path: Path) -> None:
+    victims = [c["id"] for c in standin.climb_list()[:2]]
+    _delete_on_page(standin, 3, victims)
+    with Store.open(tmp_path / "s") as store:
+        run_import(store, client, gym=GYM_ID)
+        upstream = {c["id"] for c in standin.climb_list()}
+        live, flagged = _state(store)
+        assert upstream <= live and flagged == set(victims)  # seen on page 1, deleted before the end
+        assert len(upstream) == 1015
+
+
+def test_deletions_between_a_kill_and_the_resume_miss_no_live_climb(standin: StoktStandin, client: StoktClient,
+                                                                    tmp_path: Path) -> None:
+    with Store.open(tmp_path / "s") as store:
+        run_import(store, client, gym=GYM_ID, full=True)
+        pages: list[int] = []
+        plan = run_import(store, client, gym=GYM_ID, full=True, progress=lambda d, _t, _m: pages.append(d),
+                          cancelled=lambda: len(pages) >= 3)
+        assert plan.status == "cancelled" and read_cursors(store).get("resume_url")
+        victims = [c["id"] for c in standin.climb_list()[:2]]  # on a page already done
+        for v in victims:
+            standin.delete_climb(v)
+        added = standin.add_climb("Set while we were away", created=standin.now)
+        run_import(store, client, gym=GYM_ID)
+        upstream = {c["id"] for c in standin.climb_list()}
+        live, flagged = _state(store)
+        assert flagged & upstream == set() and upstream <= live
+        assert added["id"] in live and flagged == set(victims)
