@@ -43,8 +43,8 @@ from mastoc.backends.errors import (
 )
 from mastoc.backends.stokt import mapping
 from mastoc.backends.stokt.client import ClimbPage, StoktClient, check_id
-from mastoc.store import images, paths, rows
-from mastoc.store.db import Store
+from mastoc.store import images, locks, paths, rows
+from mastoc.store.db import Store, StoreLockedError
 from mastoc.sync import apply as applier
 from mastoc.sync.plan import IMPORT_COLUMNS, ClimbAction, RemoteClimb, counts, plan_climbs, plan_deletions
 from mastoc.sync.structure import Structure, apply_structure, build_structure, upsert_setters
@@ -315,7 +315,13 @@ def run_import(
         pass_id = uuid.uuid4().hex
         start_number = 1
     plan = ImportPlan(gym_stokt_id=gym, mode=mode, preview=preview, resumed=bool(resume))
-    run_id = None if preview else _start_run(store, mode)
+    lock = None if preview else _import_lock(store)
+    try:
+        run_id = None if preview else _start_run(store, mode)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
     pool = ThreadPoolExecutor(max_workers=max(2, workers), thread_name_prefix="stokt-import")
     prefetch = _Prefetcher(client, resume or client.climbs_url(gym, page_size=page_size_hint), start_number,
                            depth=4 if mode == "full" else 2, parallel=PARALLEL_PAGES if mode == "full" else 1)
@@ -340,9 +346,25 @@ def run_import(
         prefetch.close()
         pool.shutdown(wait=True, cancel_futures=True)
         store.conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
+        if run_id is None and lock is not None:
+            lock.release()
     if run_id is not None:
-        _finish_run(store, run_id, plan)
+        try:
+            _finish_run(store, run_id, plan)
+        finally:
+            if lock is not None:
+                lock.release()
     return plan
+
+
+def _import_lock(store: Store) -> locks.RunLock:
+    """One import per store at a time; holding the lock also proves older "running" runs are dead."""
+    try:
+        return locks.RunLock(store.directory, "stokt-import").acquire()
+    except locks.LockBusyError as exc:
+        who = f" (process {exc.holder})" if exc.holder else ""
+        raise StoreLockedError(f"another Stokt import is running on this store{who}; "
+                               "try again when it has finished") from None
 
 
 def _home_gym(client: StoktClient) -> str:
@@ -673,6 +695,15 @@ def apply_plan(store: Store, client: StoktClient, plan: ImportPlan) -> ImportPla
                       problems=list(plan.problems), warnings=list(plan.warnings), pages=plan.pages,
                       pages_total=plan.pages_total, remote_count=plan.remote_count)
     previewed = {(a.stokt_id, a.kind): a for a in plan.actions}
+    lock = _import_lock(store)
+    try:
+        return _apply_plan(store, client, plan, snap, now, pass_id, done, previewed)
+    finally:
+        lock.release()
+
+
+def _apply_plan(store: Store, client: StoktClient, plan: ImportPlan, snap: _Snapshot, now: str, pass_id: str,
+                done: ImportPlan, previewed: dict[tuple[str, str], ClimbAction]) -> ImportPlan:
     run_id = _start_run(store, plan.mode)
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stokt-apply")
     try:
@@ -801,8 +832,19 @@ def _count_to_push(store: Store, face_ids: Any) -> int:
 
 
 # -- run log ---------------------------------------------------------------------------------------
+def mark_interrupted(conn: Any, backend: str, direction_like: str) -> int:
+    """Runs left "running" by a process that died (kill -9, crash, power cut) become "interrupted".
+    Call only while holding the lock of that kind of run (no live run can then be "running")."""
+    cur = conn.execute("UPDATE sync_runs SET status = 'interrupted', finished_at = ?, message = "
+                       "coalesce(message, 'interrupted (the process was killed or crashed)') "
+                       "WHERE backend = ? AND direction LIKE ? AND status = 'running'",
+                       (rows.now_ts(), backend, direction_like))
+    return int(cur.rowcount or 0)
+
+
 def _start_run(store: Store, mode: str) -> int:
     with store.transaction() as c:
+        mark_interrupted(c, BACKEND, "import-%")
         cur = c.execute("INSERT INTO sync_runs (backend, direction, started_at, status, counts) "
                         "VALUES (?, ?, ?, 'running', '{}')", (BACKEND, f"import-{mode}", rows.now_ts()))
         return int(cur.lastrowid or 0)
