@@ -121,10 +121,10 @@ def _client(on_wait: bool = True) -> Any:
     return StoktClient(_base_url(creds), creds.token, on_wait=waiting if on_wait else None)
 
 
-def _open_store() -> Any:
+def _open_store(write: bool = True) -> Any:
     from mastoc.cli.store_cmds import open_store
 
-    return open_store()
+    return open_store(write=write)
 
 
 # -- login -----------------------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise CliError(str(exc), EXIT_USAGE) from None
     client = _client()
-    store = _open_store()
+    store = _open_store(write=not args.preview)
     show_progress = not args.json and sys.stderr.isatty()
 
     def progress(done: int, total: int | None, _msg: str) -> None:
@@ -240,7 +240,7 @@ def _cmd_push(args: argparse.Namespace, plans: list[Any]) -> int:
 
     if args.climbs and args.all:
         raise CliError("give climb ids or --all, not both", EXIT_USAGE)
-    store = _open_store()
+    store = _open_store(write=bool(args.climbs or args.all) and not args.preview)
     with store:
         try:
             plan = plan_push(store, args.climbs or None)
