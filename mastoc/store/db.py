@@ -35,7 +35,11 @@ DAMAGED_HINT = ("nothing was changed; restore a copy made by `mastoc backup`, or
 
 
 class StoreCorruptError(StoreError):
-    pass
+    """The store fails SQLite's checks. `reason` is SQLite's own words (for a details line)."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 class StoreDiskFullError(StoreError):
@@ -133,9 +137,9 @@ class Store:
         try:
             result = [r[0] for r in self.conn.execute("PRAGMA quick_check").fetchall()]
         except sqlite3.DatabaseError as exc:
-            raise StoreCorruptError(f"the store {self.path} is damaged ({exc}); {DAMAGED_HINT}") from exc
+            raise StoreCorruptError(f"the store {self.path} is damaged ({exc}); {DAMAGED_HINT}", str(exc)) from exc
         if result != ["ok"]:
-            raise StoreCorruptError(f"the store {self.path} is damaged ({result[0]}); {DAMAGED_HINT}")
+            raise StoreCorruptError(f"the store {self.path} is damaged ({result[0]}); {DAMAGED_HINT}", result[0])
 
     def migrate(self) -> int:
         """Bring the schema to the latest version; each step is atomic. Returns the version."""
@@ -392,5 +396,5 @@ def _translate(exc: sqlite3.DatabaseError, db_file: Path) -> StoreError:
                                   "nothing was changed") if "full" in text else StoreIOError(
             f"the disk holding {db_file} failed to read or write (I/O error): nothing was changed")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return StoreCorruptError(f"the store {db_file} is damaged ({exc}); {DAMAGED_HINT}")
+        return StoreCorruptError(f"the store {db_file} is damaged ({exc}); {DAMAGED_HINT}", str(exc))
     return StoreError(f"database error in {db_file}: {exc}")
