@@ -40,6 +40,7 @@ from mastoc.backends.errors import (
     BadRequestError,
     NotFoundError,
     ProtocolError,
+    TransientError,
 )
 from mastoc.backends.stokt import mapping
 from mastoc.backends.stokt.client import ClimbPage, StoktClient, check_id
@@ -173,6 +174,22 @@ def _same_link(a: str | None, b: str | None) -> bool:
     return pa.path == pb.path and sorted(parse_qsl(pa.query)) == sorted(parse_qsl(pb.query))
 
 
+FETCH_ROUNDS = 3  # rounds of the transport's own retries an import gives each read before failing
+
+
+def rounds(fetch: Callable[..., Any], *args: Any) -> Any:
+    """`fetch(*args)` (an idempotent read), tried again when it failed after the transport's retries
+    on a network, 5xx or protocol problem (a truncated answer): an import of a few dozen requests on a
+    bad connection then completes by itself instead of failing on one unlucky request."""
+    for attempt in range(FETCH_ROUNDS):
+        try:
+            return fetch(*args)
+        except (TransientError, ProtocolError):
+            if attempt == FETCH_ROUNDS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 class _Prefetcher:
     """Fetches climb pages in a background thread, a few pages ahead of the consumer, in order.
 
@@ -258,13 +275,7 @@ class _Prefetcher:
         return last
 
     def _fetch(self, url: str, number: int) -> ClimbPage:
-        for attempt in range(3):  # a 200 with truncated/invalid JSON is refetched twice, then fatal
-            try:
-                return self._client.climb_page(url, number)
-            except ProtocolError:
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        return rounds(self._client.climb_page, url, number)
 
     def __iter__(self) -> Iterator[ClimbPage]:
         while True:
@@ -342,18 +353,15 @@ def run_import(
         if isinstance(exc, ImportCancelled):
             return plan
         raise
+    else:
+        if run_id is not None:
+            _finish_run(store, run_id, plan)
     finally:
         prefetch.close()
         pool.shutdown(wait=True, cancel_futures=True)
         store.conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
-        if run_id is None and lock is not None:
+        if lock is not None:
             lock.release()
-    if run_id is not None:
-        try:
-            _finish_run(store, run_id, plan)
-        finally:
-            if lock is not None:
-                lock.release()
     return plan
 
 
@@ -368,7 +376,7 @@ def _import_lock(store: Store) -> locks.RunLock:
 
 
 def _home_gym(client: StoktClient) -> str:
-    me = client.me()
+    me = rounds(client.me)
     home = me.get("homeGym") if isinstance(me, dict) else None
     if not isinstance(home, dict) or not home.get("id"):
         raise NotFoundError("this Stokt account has no home gym; give --gym GYM_ID")
@@ -382,12 +390,12 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     conn = store.conn
     now = rows.now_ts()
     # 1. structure, in parallel with the pages the prefetcher is already fetching
-    f_summary = pool.submit(client.gym_summary, gym)
-    f_walls = pool.submit(client.walls, gym)
+    f_summary = pool.submit(rounds, client.gym_summary, gym)
+    f_walls = pool.submit(rounds, client.walls, gym)
     summary = f_summary.result()
     walls_json = f_walls.result()
     _, refs = mapping.map_walls(walls_json, "")
-    setup_futures = {r.stokt_id: pool.submit(client.face_setup, r.stokt_id) for r in refs}
+    setup_futures = {r.stokt_id: pool.submit(rounds, client.face_setup, r.stokt_id) for r in refs}
     setups: dict[str, Any] = {}
     wall_of = {r.stokt_id: r.wall_name for r in refs}
     for face_stokt, fut in setup_futures.items():
@@ -615,7 +623,7 @@ def _still_mine(conn: Any, client: StoktClient, gym: str, known: list[Any], seen
         f"AND sync_direction = 'mastoc_to_stokt' AND remote_id IN ({marks})", sorted(candidates))}
     if not pushed:
         return set()
-    mine = {str(c.get("id")) for c in client.my_set_climbs(gym) if isinstance(c, dict)}
+    mine = {str(c.get("id")) for c in rounds(client.my_set_climbs, gym) if isinstance(c, dict)}
     return pushed & mine
 
 
@@ -786,11 +794,11 @@ def _start_photos(store: Store, client: StoktClient, st: Structure, pool: Thread
 def _download_and_store(client: StoktClient, name: str, directory: Any) -> images.ImageInfo:
     """In a worker thread: download, verify (length, SHA-256, decodes completely) and store atomically.
     A body that does not decode (cut short behind an honest Content-Length) is downloaded again twice."""
-    for attempt in range(3):
+    for attempt in range(FETCH_ROUNDS):
         try:
             return images.write_image(paths.images_dir(directory), client.download_media(name))
-        except images.ImageError:
-            if attempt == 2:
+        except (images.ImageError, TransientError, ProtocolError):
+            if attempt == FETCH_ROUNDS - 1:
                 raise
     raise AssertionError("unreachable")
 

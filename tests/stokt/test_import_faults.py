@@ -85,6 +85,7 @@ def test_fault_mix_completes_by_itself_on_19_of_20_seeds(fixtures_dir: Path, tmp
                 else:
                     failures.append(f"seed {seed}: {plan.status} {counts['climbs']} {plan.problems[:2]}")
             client.close()
+    print("fault mix:", ok, "of 20;", failures)
     assert ok >= 19, failures
 
 
