@@ -70,7 +70,7 @@ def dimensions(data: bytes) -> tuple[int | None, int | None]:
             size = im.size
             im.load()
             return size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
         raise ImageError(f"damaged image ({exc})") from exc
 
 

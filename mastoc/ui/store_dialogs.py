@@ -107,11 +107,12 @@ def open_for_app(data_dir: str | Path | None, *, interactive: bool = True,
     directory = paths.data_dir(data_dir)
     lock: locks.RunLock | None = locks.RunLock(directory, "app")
     notice: str | None = None
+    busy = False
     try:
         assert lock is not None
         lock.acquire()
     except locks.LockBusyError as exc:
-        lock = None
+        lock, busy = None, True
         who = _tr(" (process {pid})").format(pid=exc.holder) if exc.holder else ""
         notice = _tr("Read-only: mastoc is already open on this data directory{who}.").format(who=who)
         _say(parent, _tr("mastoc is already open"), _tr(
@@ -121,7 +122,7 @@ def open_for_app(data_dir: str | Path | None, *, interactive: bool = True,
         lock = None
     while True:
         try:
-            if lock is None and paths.db_path(directory).exists():
+            if busy and paths.db_path(directory).exists():
                 store = Store.open(directory, readonly=True)
             else:
                 store = Store.open(directory, check=True)
