@@ -12,11 +12,14 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from mastoc import __version__
 from mastoc.cli.errors import EXIT_USAGE, CliError
 from mastoc.errors import UserFacingError
+
+if TYPE_CHECKING:
+    import sqlite3
 
 _COMMAND_MODULES = (
     "mastoc.cli.store_cmds",
@@ -88,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def _sqlite_error() -> type[BaseException]:
+def _sqlite_error() -> type[sqlite3.DatabaseError]:
     import sqlite3
 
     return sqlite3.DatabaseError

@@ -844,7 +844,7 @@ def mark_interrupted(conn: Any, backend: str, direction_like: str) -> int:
     """Runs left "running" by a process that died (kill -9, crash, power cut) become "interrupted".
     Call only while holding the lock of that kind of run (no live run can then be "running")."""
     cur = conn.execute("UPDATE sync_runs SET status = 'interrupted', finished_at = ?, message = "
-                       "coalesce(message, 'interrupted (the process was killed or crashed)') "
+                       "coalesce(message, 'the process was killed or crashed before it finished') "
                        "WHERE backend = ? AND direction LIKE ? AND status = 'running'",
                        (rows.now_ts(), backend, direction_like))
     return int(cur.rowcount or 0)

@@ -265,7 +265,7 @@ def _apply_push(store: Store, client: StoktClient, plan: PushPlan, progress: Cal
     with store.transaction() as c:
         # holding the lock: a push left "running" died; its pending intents are settled below
         c.execute("UPDATE sync_runs SET status = 'interrupted', finished_at = ?, message = coalesce(message, "
-                  "'interrupted (the process was killed or crashed)') WHERE backend = ? AND direction = 'push' "
+                  "'the process was killed or crashed before it finished') WHERE backend = ? AND direction = 'push' "
                   "AND status = 'running'", (rows.now_ts(), BACKEND))
         run_id = c.execute("INSERT INTO sync_runs (backend, direction, started_at, status, counts) "
                            "VALUES (?, 'push', ?, 'running', '{}')", (BACKEND, rows.now_ts())).lastrowid
