@@ -22,6 +22,7 @@ from mastoc.ui.menus import GRADE_SYSTEM_NAMES
 from mastoc.ui.panels import HEAT_KINDS
 from mastoc.ui.panels.climb_model import ClimbListModel
 from mastoc.ui.panels.side import TAB_CLIMB, TAB_GRADES, TAB_HEAT, TAB_HOLD, SidePanel
+from mastoc.ui.setting.wiring import SET_HINT, SetWiring
 from mastoc.ui.styles import SearchState
 from mastoc.ui.tasks import TaskRunner
 from mastoc.ui.wall import overlay
@@ -39,10 +40,11 @@ MODE_HINTS = {
     Mode.BROWSE: "Browse: pick a climb in the list; click a hold to see the climbs that use it.",
     Mode.HOLD_SEARCH: "Search by holds: each click cycles any → start → top → feet → not → off.",
     Mode.HEATMAP: "Heatmap: holds coloured by the chosen measure.",
+    Mode.SET: SET_HINT,
 }
 
 
-class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
+class MainWindow(IoMixin, ClimbNavMixin, SetWiring, QMainWindow):
     faceLoaded = Signal(str)
     ready = Signal()  # face painted, first page listed, restored climb shown
 
@@ -85,6 +87,7 @@ class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
         self.statusBar().showMessage(self.tr("Loading…"))
 
         menus.build(self)
+        self.install_set_mode()
         self._connect()
         if self.prefs.geometry is not None:
             self.restoreGeometry(self.prefs.geometry)
@@ -156,7 +159,9 @@ class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
         self.refresh_query()
         if self._pending_climb:
             self.select_climb(self._pending_climb)
+        self.setter.set_face(fd.face)
         self.faceLoaded.emit(fd.face.id)
+        self.offer_draft()
 
     def _photo_loaded(self, face_id: str, levels: list) -> None:
         if self.face is not None and self.face.id == face_id:
@@ -241,9 +246,11 @@ class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
 
     # --- modes, heatmaps -------------------------------------------------------------------
 
-    def set_mode(self, mode: str) -> bool:
+    def set_mode(self, mode: str, force: bool = False) -> bool:
         """Switch the wall to a mode (False when the current mode refused, e.g. unsaved changes)."""
-        if not self.scene.set_mode(mode):
+        if mode == Mode.SET and self.face is not None:
+            self.setter.set_face(self.face)
+        if not self.scene.set_mode(mode, force):
             self.mode_actions[str(self.scene.mode)].setChecked(True)
             return False
         self.mode_actions[str(mode)].setChecked(True)
@@ -327,6 +334,9 @@ class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
         preferences.save(self.directory, self.prefs)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.may_close():
+            event.ignore()
+            return
         self.save_preferences()
         if getattr(self, "sync_panel", None) is not None:
             self.sync_panel.cancel()  # a running sync stops after its current batch (consistent store)

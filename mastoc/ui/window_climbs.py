@@ -68,11 +68,13 @@ class ClimbNavMixin:
     def _show_details(self) -> None:
         if self.current is None:
             self.details.show_climb(None, self.prefs.grade_system)
+            self.show_climb_state(None)
             return
         climb = self.store.climb(self.current.id)  # one primary-key row
         i = self.model.row_of(self.current.id)
         pos = "" if i is None or self.model.matching is None else f"{i + 1} of {self.model.matching:,} in the list"
         self.details.show_climb(climb, self.prefs.grade_system, pos)
+        self.show_climb_state(climb)
 
     def clear_climb(self) -> None:
         self.current = None
@@ -80,6 +82,7 @@ class ClimbNavMixin:
         self.scene.set_climb(None)
         self.table.clearSelection()
         self.details.show_climb(None, self.prefs.grade_system)
+        self.show_climb_state(None)
 
     def _step(self, delta: int) -> None:
         n = self.model.rowCount()

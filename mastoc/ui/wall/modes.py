@@ -10,7 +10,7 @@ The API a mode implements (all optional except `name`):
 - `name` — the key of the mode (`scene.set_mode(name)`, `scene.mode == name`); a `Mode` member or any
   other string;
 - `enter()` / `leave() -> bool` — called on switching; `leave` may refuse (return False), e.g. to ask
-  about unsaved changes first, and switch later with `scene.set_mode(other, force=True)`;
+  about unsaved changes first, and switch later to `scene.requested` with `set_mode(.., force=True)`;
 - `on_hold_clicked(hold, modifiers)` — a click on hold number `hold` (`Qt.KeyboardModifier` flags);
   the scene emits `holdClicked(hold)` afterwards, in every mode;
 - `on_drag_start(hold, modifiers) -> bool` — a left-button drag that starts on a hold: return True

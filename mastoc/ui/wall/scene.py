@@ -79,6 +79,7 @@ class WallScene(QGraphicsScene):
         for mode in (BrowseMode(self), HoldSearchMode(self), HeatmapMode(self)):
             self.add_mode(mode)
         self.current: WallMode = self.modes[Mode.BROWSE]
+        self.requested: str = self.current.name
         self._apply_fixed_styles()
 
     # --- modes ---------------------------------------------------------------------------
@@ -97,6 +98,7 @@ class WallScene(QGraphicsScene):
         mode = self.modes[str(name)]
         if mode is self.current:
             return True
+        self.requested = mode.name  # the mode asked for, for a `leave()` that switches later
         if not force and not self.current.leave():
             return False
         self.drag_end()
