@@ -159,9 +159,9 @@ class MainWindow(IoMixin, ClimbNavMixin, SetWiring, QMainWindow):
         self.refresh_query()
         if self._pending_climb:
             self.select_climb(self._pending_climb)
+        self.offer_draft()  # before the Set mode starts a draft of its own
         self.setter.set_face(fd.face)
         self.faceLoaded.emit(fd.face.id)
-        self.offer_draft()
 
     def _photo_loaded(self, face_id: str, levels: list) -> None:
         if self.face is not None and self.face.id == face_id:

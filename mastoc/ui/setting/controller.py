@@ -68,6 +68,7 @@ class SetController(QObject):
         self.duplicates: list[ops.Duplicate] = []
         self.last_question: QMessageBox | None = None
         self._drag: tuple[int, Roles] | None = None
+        self.keep_file = False  # a draft from the last run is being offered: leave its file alone
         self._drags = 0
         p = self.panel
         p.brushChosen.connect(self._set_brush)
@@ -230,8 +231,9 @@ class SetController(QObject):
         self.scene.refresh()
         try:
             if self.dirty:
+                self.keep_file = False
                 draft_file.save(self.directory, d)
-            else:
+            elif not self.keep_file:
                 draft_file.clear(self.directory)
         except OSError as exc:
             self.report(self.tr("The draft could not be saved: %1").replace("%1", str(exc)))

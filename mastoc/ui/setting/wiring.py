@@ -132,11 +132,19 @@ class SetWiring:
             return
         if d is None:
             return
+        self.setter.keep_file = True
         n = len(d.roles)
         text = self.tr("A climb you were setting was not saved (%1, %2 holds). Restore it?").replace(
             "%1", d.details.name or self.tr("no name")).replace("%2", str(n))
-        self.setter._question(self.tr("Restore the draft"), text, Btn.Yes | Btn.Discard,
-                              lambda b: self.restore_draft(d) if b == Btn.Yes else draft_file.clear(self.directory))
+
+        def answered(b) -> None:
+            self.setter.keep_file = False
+            if b == Btn.Yes:
+                self.restore_draft(d)
+            elif not self.setter.dirty:
+                draft_file.clear(self.directory)
+
+        self.setter._question(self.tr("Restore the draft"), text, Btn.Yes | Btn.Discard, answered)
 
     def restore_draft(self, d: Draft) -> None:
         if self.face is None or d.face_id != self.face.id:
