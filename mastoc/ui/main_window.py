@@ -61,6 +61,7 @@ class MainWindow(IoMixin, ClimbNavMixin, SetWiring, QMainWindow):
         self.heat_stats: dict[int, HoldStat] = {}
         self._ready_sent = False
         self._shown_first = False
+        self._check_current = False
         self._advance_to: int | None = None
         self._pending_climb: str | None = self.prefs.selected_climb or None
         self._demo_id = first_start.demo_face_stokt_id()
@@ -191,6 +192,7 @@ class MainWindow(IoMixin, ClimbNavMixin, SetWiring, QMainWindow):
         q = self.current_query()
         self.count_label.setText("Counting…")
         self._advance_to = None
+        self._check_current = True
         self.model.set_query(q)
         self.tasks.submit(data.grade_histogram, self.directory, q, self.prefs.grade_system, key="histogram",
                           on_done=self.chart.set_bins)
@@ -198,7 +200,9 @@ class MainWindow(IoMixin, ClimbNavMixin, SetWiring, QMainWindow):
             self.refresh_heat()
 
     def _on_counts(self, matching: int, total: int) -> None:
-        self.count_label.setText(f"<b>{matching:,}</b> of {total:,} climbs")
+        n = len(self.scene.search)
+        why = (" · " + (self.tr("1 hold in the hold search") if n == 1 else self.tr("%1 holds in the hold search").replace("%1", str(n)))) if n else ""
+        self.count_label.setText(f"<b>{matching:,}</b> of {total:,} climbs{why}")
         self._maybe_ready()
 
     def _on_page(self, loaded: int) -> None:
@@ -213,6 +217,7 @@ class MainWindow(IoMixin, ClimbNavMixin, SetWiring, QMainWindow):
             row = self.model.row_of(self.current.id)
             if row is not None and self.table.currentIndex().row() != row:
                 self._select_row(row)
+        self.verify_current()
         self._maybe_ready()
 
     def _maybe_ready(self, force: bool = False) -> None:
@@ -240,8 +245,14 @@ class MainWindow(IoMixin, ClimbNavMixin, SetWiring, QMainWindow):
 
         self.tasks.submit(_hold_climbs, self.directory, q, key="hold-info", on_done=done)
 
+    def _show_chips(self) -> None:
+        """The hold criteria stay in view in every mode while they filter the list (and say so)."""
+        searching = self.scene.mode == Mode.HOLD_SEARCH
+        self.chips.setVisible(searching or bool(self.scene.search))
+        self.chips.set_search(self.scene.search, still_active=not searching)
+
     def _on_search_changed(self) -> None:
-        self.chips.set_search(self.scene.search)
+        self._show_chips()
         self.refresh_query()
 
     # --- modes, heatmaps -------------------------------------------------------------------
@@ -254,8 +265,7 @@ class MainWindow(IoMixin, ClimbNavMixin, SetWiring, QMainWindow):
             self.mode_actions[str(self.scene.mode)].setChecked(True)
             return False
         self.mode_actions[str(mode)].setChecked(True)
-        self.chips.setVisible(mode == Mode.HOLD_SEARCH)
-        self.chips.set_search(self.scene.search)
+        self._show_chips()
         if mode == Mode.HEATMAP:
             self.tabs.setCurrentIndex(TAB_HEAT)
             self.refresh_heat()

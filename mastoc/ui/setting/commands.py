@@ -40,7 +40,7 @@ class DraftCommand(QUndoCommand):
         if self.merge_key and isinstance(self.merge_key, tuple) and self.merge_key[0] == "drag":
             n = sum(1 for k in set(self.before.roles) | set(self.after.roles)
                     if self.before.roles.get(k) != self.after.roles.get(k))
-            self.setText(self.ctx.tr("paint %n hold(s)", "", n))
+            self.setText(self.ctx.tr("paint 1 hold") if n == 1 else self.ctx.tr("paint %1 holds").replace("%1", str(n)))
         return True
 
     def redo(self) -> None:

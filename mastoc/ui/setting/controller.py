@@ -150,12 +150,12 @@ class SetController(QObject):
             return False
         self._drags += 1
         self._drag = (self._drags, OFF if remove else self.brush)
-        self._push_roles({num: self._drag[1]}, self.tr("paint %n hold(s)", "", 1), ("drag", self._drags))
+        self._push_roles({num: self._drag[1]}, self.tr("paint 1 hold"), ("drag", self._drags))
         return True
 
     def drag_over(self, num: int) -> None:
         if self._drag is not None:
-            self._push_roles({num: self._drag[1]}, self.tr("paint %n hold(s)", "", 1), ("drag", self._drag[0]))
+            self._push_roles({num: self._drag[1]}, self.tr("paint 1 hold"), ("drag", self._drag[0]))
 
     def end_drag(self) -> None:
         self._drag = None

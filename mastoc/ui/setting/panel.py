@@ -208,7 +208,8 @@ class SetPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, cid)
             self.dups.addItem(item)
         n = len(lines)
-        self.dup_title.setText(self.tr("Possible duplicate: %n climb(s) on this face — click one to see it", "", n))
+        self.dup_title.setText(self.tr("Possible duplicate: 1 climb on this face — click it to see it on the wall") if n == 1 else
+                                self.tr("Possible duplicates: %1 climbs on this face — click one to see it").replace("%1", str(n)))
         self.dup_title.setVisible(bool(n))
         self.dups.setVisible(bool(n))
 
