@@ -287,3 +287,30 @@ def test_a_corrupt_draft_file_gives_one_clear_message_and_the_app_runs(qtbot, re
     w.last_message.close()
     w.set_mode(Mode.SET)
     assert w.scene.mode == Mode.SET
+
+
+def test_mirror_on_a_symmetric_face_shows_and_saves_the_mirror_list(qtbot, real_data_dir, open_window):
+    from mastoc.store.db import Store
+
+    with Store.open(real_data_dir) as st, st.transaction() as c:
+        c.execute("UPDATE faces SET has_symmetry = 1")
+    w = open_window(real_data_dir)
+    w.set_mode(Mode.SET)
+    btn = w.setter.panel.mirror_btn
+    assert btn.isEnabled()
+    pairs = ops.mirror_pairs(w.store, w.face)
+    a, b = [n for n, m in sorted(pairs.items()) if m != n][:2]
+    click(w, a, 2)
+    click(w, b, 3)
+    btn.setChecked(True)
+    expected = ops.mirrored(w.store, w.face.id, w.setter.draft.refs())
+    assert w.setter.draft.mirror_holds == expected
+    assert w.scene.style_of(pairs[a]).outline.dashed  # the mirrored climb is shown
+    qtbot.keyClicks(w.setter.panel.name, "Mirror Me")
+    assert w.setter.save()
+    assert w.store.climb(w.setter.draft.climb_id).mirror_holds_list == expected
+    w.act_undo.trigger()  # undo the save
+    w.act_undo.trigger()  # undo the name
+    w.act_undo.trigger()  # undo the mirror
+    assert w.setter.draft.mirror_holds == ""
+    w.setter.discard()

@@ -91,7 +91,7 @@ class SetWiring:
         def tick_only(_pv: object) -> None:
             panel.previewReady.disconnect(tick_only)
             for key in panel.preview_view.selectable_keys():
-                panel.preview_view.set_checked(key, climb_id in key)
+                panel.preview_view.set_checked(key, key == climb_id)
 
         panel.statusLoaded.connect(preview_once)
         panel.previewReady.connect(tick_only)
