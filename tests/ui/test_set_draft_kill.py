@@ -37,6 +37,7 @@ def go():
             w.scene.click_at(*h.centroid)
     w.setter.panel.name.setText("Killed Mid Set")
     w.setter.panel.name.textEdited.emit("Killed Mid Set")
+    w.setter.writer.flush()  # (written off the UI thread within milliseconds; the test kills right after)
     print("SET", w.setter.draft.holds_list(), flush=True)
 
 w.ready.connect(lambda: QTimer.singleShot(0, go))

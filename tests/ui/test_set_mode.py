@@ -106,6 +106,7 @@ def test_clicks_and_a_drag_give_the_holds_list_and_save_lists_it_selected(qtbot,
     assert climb.name == "Test Climb" and climb.holds_list == w.setter.draft.holds_list() and climb.stokt_id is None
     wait_idle(qtbot, w)
     assert w.current.id == cid and w.model.rows[w.table.currentIndex().row()].id == cid
+    w.setter.writer.flush()
     assert not w.setter.dirty and not draft_file.path(w.directory).exists()
 
 
@@ -267,6 +268,7 @@ def test_leaving_set_mode_with_unsaved_changes_asks(qtbot, setw):
     assert w.scene.mode == Mode.SET and w.setter.dirty
     w.set_mode(Mode.BROWSE)
     answer(w, QMessageBox.StandardButton.Discard)
+    w.setter.writer.flush()
     assert w.scene.mode == Mode.BROWSE and not w.setter.dirty and not draft_file.path(w.directory).exists()
 
 

@@ -8,7 +8,7 @@ to refresh its list and details (no reload of the wall). The draft is autosaved 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -60,7 +60,8 @@ class SetController(QObject):
         self.panel = SetPanel()
         self.face: Face | None = None
         self.draft = Draft(face_id="")
-        self.saved_json = self.draft.to_json()
+        self.saved = self.draft  # the draft as stored (or as begun): `dirty` compares with it
+        self.writer = draft_file.DraftWriter(self.directory)
         self.read_only: str | None = None
         self.brush: Roles = HAND
         self.show_mirror = False
@@ -84,7 +85,7 @@ class SetController(QObject):
     # --- state ------------------------------------------------------------------------------
     @property
     def dirty(self) -> bool:
-        return bool(self.draft.face_id) and self.draft.to_json() != self.saved_json
+        return bool(self.draft.face_id) and self.draft != self.saved
 
     def mirror_nums(self) -> set[int]:
         try:
@@ -132,7 +133,7 @@ class SetController(QObject):
         self.stack.clear()
         self.read_only, self.compare, self.show_mirror = read_only, set(), False
         self.panel.mirror_btn.setChecked(False)
-        self.saved_json = d.to_json() if saved else Draft(face_id=d.face_id).to_json()
+        self.saved = d if saved else Draft(face_id=d.face_id)
         self.apply_draft(d)
 
     # --- gestures -----------------------------------------------------------------------------
@@ -153,9 +154,9 @@ class SetController(QObject):
         self._push_roles({num: self._drag[1]}, self.tr("paint 1 hold"), ("drag", self._drags))
         return True
 
-    def drag_over(self, num: int) -> None:
+    def drag_over(self, nums: Sequence[int]) -> None:
         if self._drag is not None:
-            self._push_roles({num: self._drag[1]}, self.tr("paint 1 hold"), ("drag", self._drag[0]))
+            self._push_roles(dict.fromkeys(nums, self._drag[1]), self.tr("paint 1 hold"), ("drag", self._drag[0]))
 
     def end_drag(self) -> None:
         self._drag = None
@@ -229,14 +230,13 @@ class SetController(QObject):
         self.panel.show_details(d.details)
         self._show_state()
         self.scene.refresh()
-        try:
-            if self.dirty:
-                self.keep_file = False
-                draft_file.save(self.directory, d)
-            elif not self.keep_file:
-                draft_file.clear(self.directory)
-        except OSError as exc:
-            self.report(self.tr("The draft could not be saved: %1").replace("%1", str(exc)))
+        if self.writer.error:
+            self.report(self.tr("The draft could not be saved: %1").replace("%1", self.writer.error))
+        if self.dirty:
+            self.keep_file = False
+            self.writer.save(d)
+        elif not self.keep_file:
+            self.writer.clear()
         if holds_changed or not self.duplicates:
             self._check_duplicates()
 
@@ -334,7 +334,7 @@ class SetController(QObject):
 
     def after_store(self, changes: Changes, d: Draft | None) -> None:
         if d is not None:
-            self.saved_json = d.to_json() if d.climb_id else Draft(face_id=d.face_id).to_json()
+            self.saved = d if d.climb_id else Draft(face_id=d.face_id)
             self.draft = Draft(face_id="")  # force a full refresh
             self.apply_draft(d)
         self.changesApplied.emit(changes, d.climb_id if d is not None else None)
@@ -367,7 +367,7 @@ class SetController(QObject):
                        Btn.Save | Btn.Discard | Btn.Cancel, answered)
 
     def discard(self) -> None:
-        draft_file.clear(self.directory)
+        self.writer.clear()
         if self.draft.climb_id and (c := self.store.climb(self.draft.climb_id)) is not None:
             self.begin_edit(c)
         else:

@@ -2,13 +2,15 @@
 
 Written to a temporary file and renamed over the old one, so a crash or a `kill -9` at any moment
 leaves either the previous draft or the new one, never half a file (the kernel keeps written data
-when a process dies; no fsync per click). A file that cannot be read is moved aside to
+when a process dies; no fsync per click). The Set mode writes through `DraftWriter`, off the UI
+thread, so a click is repainted without waiting for the disk. A file that cannot be read is moved aside to
 `set-draft.corrupt.json` and reported in one line; the app keeps running.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from mastoc.ui.setting.draft import Draft
@@ -57,3 +59,51 @@ def load(directory: Path) -> Draft | None:
         pass
     raise DraftFileError(f"the draft of the climb being set could not be read ({reason}); "
                          f"it was moved to {aside.name}")
+
+
+class DraftWriter:
+    """Writes the latest draft (or its removal) on a thread of its own, so a click never waits for the
+    disk; writes land in order, a few milliseconds after the change. `flush()` waits for them."""
+
+    _CLEAR = object()
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self._cond = threading.Condition()
+        self._pending: object = None  # a Draft, _CLEAR, or None (nothing to do)
+        self._busy = False
+        self.error: str | None = None
+        self._thread = threading.Thread(target=self._run, name="mastoc-draft-writer", daemon=True)
+        self._thread.start()
+
+    def save(self, draft: Draft) -> None:
+        self._put(draft)
+
+    def clear(self) -> None:
+        self._put(self._CLEAR)
+
+    def _put(self, item: object) -> None:
+        with self._cond:
+            self._pending = item
+            self._cond.notify_all()
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: self._pending is None and not self._busy, timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._pending is not None)
+                item, self._pending, self._busy = self._pending, None, True
+            try:
+                if item is self._CLEAR:
+                    clear(self.directory)
+                else:
+                    save(self.directory, item)  # type: ignore[arg-type]
+                self.error = None
+            except OSError as exc:
+                self.error = str(exc)
+            with self._cond:
+                self._busy = False
+                self._cond.notify_all()

@@ -5,7 +5,7 @@ usage heatmap (when asked) under it. Gestures go to the controller, which makes 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -46,8 +46,8 @@ class SetMode(WallMode):
     def on_drag_start(self, hold: int, modifiers: Qt.KeyboardModifier = NO_MODIFIER) -> bool:
         return self.ctx.start_drag(hold, bool(modifiers & REMOVE_MODIFIERS))
 
-    def on_drag(self, hold: int) -> None:
-        self.ctx.drag_over(hold)
+    def on_drag(self, holds: Sequence[int]) -> None:
+        self.ctx.drag_over(holds)
 
     def on_drag_end(self) -> None:
         self.ctx.end_drag()

@@ -142,7 +142,7 @@ class SetWiring:
             if b == Btn.Yes:
                 self.restore_draft(d)
             elif not self.setter.dirty:
-                draft_file.clear(self.directory)
+                self.setter.writer.clear()
 
         self.setter._question(self.tr("Restore the draft"), text, Btn.Yes | Btn.Discard, answered)
 
@@ -166,6 +166,7 @@ class SetWiring:
     def may_close(self) -> bool:
         """False (and a question) while the climb being set has unsaved changes."""
         if not self.setter.dirty:
+            self.setter.writer.flush(2.0)  # the last write (or removal) of the draft lands before exit
             return True
         self.setter.ask_unsaved(self.close)
         return False
