@@ -69,6 +69,7 @@ class SetPanel(QWidget):
             self.brushes.addButton(b)
             self.brush_buttons[label] = b
             legend.addWidget(b, i // 3, i % 3)
+        legend.setColumnStretch(3, 1)
         self.brush_buttons["hand"].setChecked(True)
         self.hint = QLabel(self.tr("Click a hold: hand → start → top → feet only → off. Shift- or Ctrl-click "
                                    "removes it. Drag across holds to paint the brush chosen above."))
@@ -88,7 +89,7 @@ class SetPanel(QWidget):
         self.feet = QComboBox()
         self.description = QPlainTextEdit()
         self.description.setPlaceholderText(self.tr("Description (optional)"))
-        self.description.setFixedHeight(self.fontMetrics().height() * 3 + 10)
+        self.description.setFixedHeight(self.fontMetrics().height() * 2 + 12)
         self.private = QCheckBox(self.tr("Private (only for me)"))
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
@@ -106,7 +107,7 @@ class SetPanel(QWidget):
         self.dup_title.setWordWrap(True)
         self.dup_title.setStyleSheet("color: #b9770e; font-weight: 600;")
         self.dups = QListWidget()
-        self.dups.setMaximumHeight(self.fontMetrics().height() * 4 + 12)
+        self._row_h = self.fontMetrics().height() + 4
         self.dups.setToolTip(self.tr("Click one to see it on the wall (dashed)"))
         # buttons
         self.save_btn = QPushButton(self.tr("Save"))
@@ -128,7 +129,10 @@ class SetPanel(QWidget):
             buttons.addWidget(b)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.title)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        lay.addLayout(top)
+        lay.addLayout(buttons)  # on top: always in view, however small the window
         lay.addLayout(legend)
         lay.addWidget(self.hint)
         lay.addWidget(self.counts)
@@ -137,7 +141,7 @@ class SetPanel(QWidget):
         lay.addWidget(self.dup_title)
         lay.addWidget(self.dups)
         lay.addLayout(tools)
-        lay.addLayout(buttons)
+        lay.addStretch(1)
         self._filling = False
         self.name.textEdited.connect(lambda t: self._edited("name", t))
         self.grade.activated.connect(lambda _i: self._edited("grade", self.grade.currentData()))
@@ -212,6 +216,7 @@ class SetPanel(QWidget):
                                 self.tr("Possible duplicates: %1 climbs on this face — click one to see it").replace("%1", str(n)))
         self.dup_title.setVisible(bool(n))
         self.dups.setVisible(bool(n))
+        self.dups.setFixedHeight(self._row_h * max(1, min(n, 4)) + 6)
 
     def set_brush(self, label: str) -> None:
         self.brush_buttons[label].setChecked(True)
