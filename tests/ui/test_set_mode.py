@@ -316,3 +316,17 @@ def test_mirror_on_a_symmetric_face_shows_and_saves_the_mirror_list(qtbot, real_
     w.act_undo.trigger()  # undo the mirror
     assert w.setter.draft.mirror_holds == ""
     w.setter.discard()
+
+
+def test_closing_the_window_with_unsaved_changes_asks(qtbot, setw):
+    w = setw
+    click(w, free_holds(w, 1)[0], 2)
+    w.close()
+    assert w.isVisible()  # refused, asking
+    answer(w, QMessageBox.StandardButton.Cancel)
+    assert w.isVisible() and w.setter.dirty
+    w.close()
+    answer(w, QMessageBox.StandardButton.Discard)
+    assert not w.isVisible()
+    w.setter.writer.flush()
+    assert not draft_file.path(w.directory).exists()
