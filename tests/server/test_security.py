@@ -129,6 +129,7 @@ def test_s2_user_b_cannot_change_user_a_objects(api, seeded):
         ("PATCH", f"/api/lists/{lst['id']}/items/{item['id']}", {"position": 3}),
         ("DELETE", f"/api/lists/{lst['id']}/items/{item['id']}", None),
         ("DELETE", f"/api/holds/{hold['id']}/annotations", None),  # B has none: cannot reach A's
+        ("PATCH", f"/api/users/{face['owner_id']}", {"is_active": False}),  # admins only
     ]
     covered = set()
     for method, url, body in attempts:

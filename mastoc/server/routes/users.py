@@ -8,12 +8,13 @@ from fastapi.responses import FileResponse
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
-from mastoc.server import changes, images, security, views
+from mastoc.server import changes, images, security, sessions, views
 from mastoc.server.config import Settings
 from mastoc.server.deps import Caller, admin_required, bearer_user, gate, get_session, get_settings
 from mastoc.server.models import User
 from mastoc.server.routes.media import UPLOAD_BODY, read_upload
 from mastoc.server.schemas import (
+    AdminUserUpdate,
     ChangePassword,
     MessageResponse,
     UpdateProfile,
@@ -58,7 +59,7 @@ def change_password(body: ChangePassword, user: User = Depends(bearer_user),
         raise HTTPException(400, "Mot de passe actuel incorrect")
     user.password_hash = security.hash_password(body.new_password)
     user.updated_at = utcnow()
-    session.add(user)
+    sessions.end_all(session, user)  # every session (this one too) ends: log in again
     session.commit()
     return {"message": "Mot de passe mis à jour"}
 
@@ -94,6 +95,24 @@ def public_profile(user_id: str, _caller: Caller = Depends(gate),
     if user is None:
         raise HTTPException(404, MSG_NOT_FOUND)
     return views.user_public(user)
+
+
+@router.patch("/{user_id}", response_model=UserProfile,
+               responses={403: {"description": "admin only"}, 404: {"description": "not found"}})
+def admin_update_user(user_id: str, body: AdminUserUpdate, _admin: Caller = Depends(admin_required),
+                      session: Session = Depends(get_session)) -> dict[str, object]:
+    """Admin: `{"is_active": false}` deactivates an account and ends all its sessions."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise HTTPException(404, MSG_NOT_FOUND)
+    if body.is_active is not None and body.is_active != user.is_active:
+        user.is_active = body.is_active
+        if not body.is_active:
+            sessions.end_all(session, user)
+        user.updated_at = utcnow()
+        session.add(user)
+    session.commit()
+    return views.user_profile(user)
 
 
 @router.get("/{user_id}/avatar", response_class=FileResponse, responses={404: {"description": "no avatar"}})

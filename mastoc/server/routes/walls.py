@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from mastoc.domain.ids import MASTOC_HOLD_ID_MAX, MASTOC_HOLD_ID_MIN
-from mastoc.server import changes, images, views
+from mastoc.domain.ids import MASTOC_HOLD_ID_MAX
+from mastoc.server import changes, holdids, images, views
 from mastoc.server.deps import Caller, gate, get_session, user_required
 from mastoc.server.errors import invalid
 from mastoc.server.idempotency import record_id
@@ -258,12 +258,9 @@ def create_hold(face_id: uuid.UUID, body: HoldCreate, request: Request, caller: 
         return views.hold(existing)
     for attempt in range(5):
         if attempt == 0 and body.id is not None and body.id <= MASTOC_HOLD_ID_MAX and session.get(Hold, body.id) is None:
-            hid = body.id  # the number the client gave it, when free
+            hid = body.id  # the number the client gave it, when free (it never moves the allocation)
         else:
-            top = session.execute(select(func.max(Hold.id)).where(Hold.id >= MASTOC_HOLD_ID_MIN)).scalar()
-            hid = MASTOC_HOLD_ID_MIN if top is None else top + 1
-        if hid > MASTOC_HOLD_ID_MAX:
-            raise HTTPException(507, "no hold ids left")
+            hid = holdids.allocate(session)
         h = Hold(id=hid, uid=uid, face_id=face.id, source="mastoc", **{f: getattr(body, f) for f in GEOMETRY})
         try:
             with session.begin_nested():
