@@ -14,7 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 
-from mastoc.server import db
+from mastoc.server import db, imagestore
 from mastoc.server.config import Settings
 from mastoc.server.limits import BodyLimitMiddleware
 from mastoc.server.proxy import ClientAddressMiddleware
@@ -52,6 +52,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True, engine=None) 
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = db.make_sessionmaker(engine)
+    app.state.image_store = imagestore.make_store(settings)
 
     for module in (service, auth, users, climbs, walls, imports, lists, media, changes):
         app.include_router(module.router)

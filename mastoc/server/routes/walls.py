@@ -130,12 +130,15 @@ def _personal_gym(session: Session, user_id: str) -> str:
     return gid
 
 
-def _apply_picture(session: Session, face: Face, sha: str | None) -> None:
+def _apply_picture(session: Session, face: Face, sha: str | None, caller: Caller) -> None:
     if sha is None:
         return
     img = images.find(session, sha)
-    if img is None:
+    if img is None or not images.may_read(img, caller.user_id, caller.is_admin):
         raise invalid("body", "picture_sha256", "unknown image (upload it first)", sha)
+    if face.owner_id is None and img.owner_id is not None:
+        img.owner_id = None  # a shared (Stokt) wall's photo is public, as /static/ always was
+        session.add(img)
     face.picture_sha256 = img.sha256
     face.picture_width, face.picture_height = img.width, img.height
     if face.source == "mastoc":
@@ -157,7 +160,7 @@ def create_face(body: FaceCreate, request: Request, caller: Caller = Depends(use
                 picture_width=body.picture_width, picture_height=body.picture_height,
                 feet_rules_options=json.dumps(body.feet_rules_options), has_symmetry=body.has_symmetry,
                 owner_id=caller.user_id, source="mastoc")
-    _apply_picture(session, face, body.picture_sha256)
+    _apply_picture(session, face, body.picture_sha256, caller)
     session.add(face)
     session.flush()
     out = face_out(session, face)
@@ -180,7 +183,7 @@ def update_face(face_id: uuid.UUID, body: FaceUpdate, caller: Caller = Depends(u
     if "has_symmetry" in sent and body.has_symmetry is not None:
         face.has_symmetry = body.has_symmetry
     if "picture_sha256" in sent:
-        _apply_picture(session, face, body.picture_sha256)
+        _apply_picture(session, face, body.picture_sha256, caller)
     face.updated_at = utcnow()
     session.add(face)
     session.flush()
