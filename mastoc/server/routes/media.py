@@ -12,9 +12,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
+from sqlmodel import Session
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
-from sqlmodel import Session
 
 from mastoc.server import changes, images, views
 from mastoc.server.config import Settings
