@@ -57,6 +57,13 @@ def _settings(database_url: str | None, dev: bool):  # type: ignore[no-untyped-d
         raise CliError(str(exc), EXIT_USAGE) from None
 
 
+def uvicorn_options() -> dict[str, object]:
+    """uvicorn settings besides host/port/workers. uvicorn's own `X-Forwarded-For` handling is off:
+    with `FORWARDED_ALLOW_IPS='*'` it takes the left-most entry, which the client writes. The app
+    reads the header itself, trusting only `MASTOC_TRUSTED_PROXY_HOPS` proxy hops (see server.proxy)."""
+    return {"proxy_headers": False, "log_level": os.environ.get("LOG_LEVEL", "info")}
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.dev and not (os.environ.get("MASTOC_SECRET_KEY") or os.environ.get("SECRET_KEY")):
         # one secret shared by every worker of this run; tokens die with the server
@@ -78,8 +85,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     engine.dispose()
     print(f"mastoc server on http://{args.host}:{args.port} (database: {engine.url.get_backend_name()})", file=sys.stderr)
     uvicorn.run("mastoc.server.app:app_from_env", factory=True, host=args.host, port=args.port,
-                workers=args.workers, proxy_headers=True, forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-                log_level=os.environ.get("LOG_LEVEL", "info"))
+                workers=args.workers, **uvicorn_options())
     return 0
 
 

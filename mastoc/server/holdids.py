@@ -20,9 +20,9 @@ def allocate(session: Session) -> int:
     hid = max(int(value), MASTOC_HOLD_ID_MIN)
     if session.execute(text("SELECT 1 FROM holds WHERE id = :i"), {"i": hid}).first() is not None:
         hid = session.execute(text(
-            "SELECT MIN(h.id + 1) FROM holds h WHERE h.id >= :i "
-            "AND NOT EXISTS (SELECT 1 FROM holds g WHERE g.id = h.id + 1)"), {"i": hid}).scalar_one()
-    if hid > MASTOC_HOLD_ID_MAX:
+            "SELECT MIN(h.id + 1) FROM holds h WHERE h.id >= :i AND h.id < :top "  # (no int32 overflow)
+            "AND NOT EXISTS (SELECT 1 FROM holds g WHERE g.id = h.id + 1)"), {"i": hid, "top": MASTOC_HOLD_ID_MAX}).scalar()
+    if hid is None or hid > MASTOC_HOLD_ID_MAX:
         raise HTTPException(507, "no hold ids left")
     session.execute(text("UPDATE counters SET value = :v WHERE name = 'hold_id'"), {"v": hid})
     return int(hid)
