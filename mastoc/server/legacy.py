@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, insert, inspect, select, text, update
@@ -216,7 +217,8 @@ def _by(existing: dict[Any, dict[str, Any]], column: str, fold: Callable[[Any], 
 
 
 def _model(model: Any, row: dict[str, Any]) -> Any:
-    return model(**{k: v for k, v in row.items() if k in model.__table__.c})
+    """A light stand-in for a row of `model` (attributes only), for the `views` functions."""
+    return SimpleNamespace(**{c.name: row.get(c.name) for c in model.__table__.columns})
 
 
 def migrate_from_old(source_url: str, engine: Engine, *, byte_store: Store | None = None,
