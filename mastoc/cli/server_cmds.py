@@ -14,6 +14,7 @@ import getpass
 import os
 import secrets
 import sys
+from typing import Any
 
 from mastoc.cli.errors import EXIT_ERROR, EXIT_USAGE, CliError
 
@@ -57,7 +58,7 @@ def _settings(database_url: str | None, dev: bool):  # type: ignore[no-untyped-d
         raise CliError(str(exc), EXIT_USAGE) from None
 
 
-def uvicorn_options() -> dict[str, object]:
+def uvicorn_options() -> dict[str, Any]:
     """uvicorn settings besides host/port/workers. uvicorn's own `X-Forwarded-For` handling is off:
     with `FORWARDED_ALLOW_IPS='*'` it takes the left-most entry, which the client writes. The app
     reads the header itself, trusting only `MASTOC_TRUSTED_PROXY_HOPS` proxy hops (see server.proxy)."""

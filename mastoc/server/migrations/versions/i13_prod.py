@@ -28,6 +28,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('owner_id', sa.String(length=36), nullable=True))
         batch_op.create_index('ix_images_path', ['path'], unique=False)
 
+    # photos already attached only to personal walls become private to the wall's owner
+    op.execute(sa.text(
+        "UPDATE images SET owner_id = (SELECT f.owner_id FROM faces f WHERE f.picture_sha256 = images.sha256 "
+        "AND f.owner_id IS NOT NULL ORDER BY f.created_at LIMIT 1) "
+        "WHERE NOT EXISTS (SELECT 1 FROM faces g WHERE g.picture_sha256 = images.sha256 AND g.owner_id IS NULL) "
+        "AND NOT EXISTS (SELECT 1 FROM users u WHERE u.avatar_sha256 = images.sha256)"))
+
     op.create_table('auth_sessions',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('user_id', sa.String(length=36), nullable=False),
