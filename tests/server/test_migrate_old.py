@@ -212,3 +212,34 @@ def test_compat_transcript_against_a_migrated_database(old_url, db_url, tmp_path
         assert api.put("/api/holds/829003/annotations", json={"grip_type": "bac"}, headers=h).status_code == 200
     finally:
         app.state.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_the_new_desktop_client_syncs_everything_after_the_upgrade(pg_server, pg_template, tmp_path, capsys):
+    """The old account logs in from a new desktop client and its first sync brings every row."""
+    from mastoc.store.db import Store
+    from mastoc.sync import operations as ops
+    from tests.sync_railway.conftest import start_server, sync
+
+    old_url = fresh_pg_database(pg_server, None)
+    rows = oldserver.sample(n_climbs=6, n_annotations=9)
+    _build(old_url, rows)
+    live = start_server(pg_server, pg_template, tmp_path / "server-data")
+    try:
+        _migrate(old_url, live.app.state.settings.database_url, tmp_path / "server-data", None, capsys)
+        d = tmp_path / "device"
+        d.mkdir()
+        ops.login("railway", "old@example.org", "old-password-1", url=live.url, data_dir=d)
+        _pv, rep = sync(d)
+        assert rep.ok, rep.errors
+        with Store.open(d) as s:
+            climbs = {r[0] for r in s.conn.execute("SELECT id FROM climbs")}
+            assert climbs == {c["id"] for c in rows["climbs"]}
+            nums = sorted(r[0] for r in s.conn.execute("SELECT num FROM holds"))
+            assert nums == [6, 829001, 829002, 829003, 829004, 829005]
+            mine = next(c for c in rows["climbs"] if c["stokt_id"] is None)
+            assert s.climb(mine["id"]).personal_notes == "my notes"
+            assert s.conn.execute("SELECT COUNT(*) FROM hold_annotations").fetchone()[0] >= 6  # the user's own
+    finally:
+        live.stop()
+        live.app.state.engine.dispose()
