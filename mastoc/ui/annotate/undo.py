@@ -18,9 +18,13 @@ from mastoc.store.db import Store
 
 
 def ensure_undo_stack(window) -> QUndoStack:  # type: ignore[no-untyped-def]
-    """The window's undo stack, created with Edit ▸ Undo / Redo when it has none yet."""
-    stack = getattr(window, "undo_stack", None)
-    if stack is None:
+    """The window's undo stack: the one Set mode made (its Undo / Redo are in the Edit menu), else a
+    new one with Edit ▸ Undo / Redo. One history for the window: Set mode clears it when a new climb
+    is started, annotation steps included."""
+    stack = getattr(window, "undo_stack", None) or getattr(getattr(window, "setter", None), "stack", None)
+    if stack is not None:
+        window.undo_stack = stack
+    else:
         stack = QUndoStack(window)
         window.undo_stack = stack
         undo = stack.createUndoAction(window, QCoreApplication.translate("Annotate", "&Undo"))
