@@ -11,7 +11,7 @@ every change of the selection (the window shows the panel for it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
@@ -77,10 +77,11 @@ class AnnotateMode(WallMode):
         self.set_selection(self._drag_base | {hold})
         return True
 
-    def on_drag(self, hold: int) -> None:
-        if self._drag_from is None:
+    def on_drag(self, holds: Sequence[int]) -> None:
+        if self._drag_from is None or not holds:
             return
-        self.set_selection(self._drag_base | self.in_rectangle(self._drag_from, self.scene.index.by_num[hold].centroid))
+        last = self.scene.index.by_num[holds[-1]].centroid  # the rectangle reaches the latest hold
+        self.set_selection(self._drag_base | self.in_rectangle(self._drag_from, last))
 
     def on_drag_end(self) -> None:
         self._drag_from = None

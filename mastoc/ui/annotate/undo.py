@@ -21,7 +21,9 @@ def ensure_undo_stack(window) -> QUndoStack:  # type: ignore[no-untyped-def]
     """The window's undo stack: the one Set mode made (its Undo / Redo are in the Edit menu), else a
     new one with Edit ▸ Undo / Redo. One history for the window: Set mode clears it when a new climb
     is started, annotation steps included."""
-    stack = getattr(window, "undo_stack", None) or getattr(getattr(window, "setter", None), "stack", None)
+    stack = getattr(window, "undo_stack", None)
+    if stack is None:
+        stack = getattr(getattr(window, "setter", None), "stack", None)
     if stack is not None:
         window.undo_stack = stack
     else:

@@ -314,7 +314,9 @@ class WallScene(QGraphicsScene):
         mode = self.current
         image = mode.overlay_image()
         if image is not None and self._overlay_shown is not image:
-            pix = self._pixmaps.pop(image.cacheKey(), None) or QPixmap.fromImage(image)
+            pix = self._pixmaps.pop(image.cacheKey(), None)
+            if pix is None:
+                pix = QPixmap.fromImage(image)
             self._pixmaps[image.cacheKey()] = pix  # a mode switching between a few baked images reuses them
             while len(self._pixmaps) > 8:
                 self._pixmaps.pop(next(iter(self._pixmaps)))
