@@ -52,7 +52,7 @@ class AnnotateController(QObject):
         self.maintenance_tab = window.side.add_tab(self.maintenance, _tr("Maintenance"))
         self.filters = AnnotationFilters()
         window.filters.extras.append(self.filters)
-        window.filters.layout().addWidget(self.filters, 3, 0, 1, 3)
+        _place_filters(window.filters.layout(), self.filters)
         self.filters.changed.connect(window.refresh_query)
         window.details.warning_for = self.warning_for
         self.flags: dict[str, str] = {}
@@ -181,6 +181,17 @@ class AnnotateController(QObject):
             self.w.show_error(_tr("Could not write the sheet: %1").replace("%1", str(exc)))
             return
         self.w.statusBar().showMessage(_tr("Maintenance sheet written to %1").replace("%1", str(path)), 8000)
+
+
+def _place_filters(grid, widget) -> None:  # type: ignore[no-untyped-def]
+    """In the filter bar's last row (beside Sort, before Reset) when it is a row layout, else below."""
+    last = grid.rowCount() - 1
+    item = grid.itemAtPosition(last, 0)
+    row = item.layout() if item is not None else None
+    if row is not None and row.count() >= 2:
+        row.insertWidget(row.count() - 1, widget)
+    else:
+        grid.addWidget(widget, grid.rowCount(), 0, 1, grid.columnCount())
 
 
 def install(window) -> AnnotateController:  # type: ignore[no-untyped-def]
