@@ -766,6 +766,23 @@ def _annotation_body(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"], **{f: row.get(f) or "" for f in ("grip_type", "condition", "difficulty", "notes")}}
 
 
+def _adopt_server_photo(store: Store, client: RailwayClient, local_sha: str, remote_sha: str) -> None:
+    """A personal wall's photo, re-encoded by the server on upload, is replaced here by the server's
+    bytes, so every device of the wall has the very same photo (Stokt photos are left as they are)."""
+    uses = store.conn.execute("SELECT count(*) FROM faces WHERE picture_sha256 = ? AND source = 'mastoc' "
+                              "AND stokt_id IS NULL", (local_sha,)).fetchone()[0]
+    if not uses:
+        return
+    data = client.download_image(remote_sha)
+    info = images.write_image(paths.images_dir(store.directory), data, expected_sha256=remote_sha)
+    with store.transaction() as c:
+        images.record(c, info, f"railway:{remote_sha}")
+        c.execute("UPDATE faces SET picture_sha256 = ? WHERE picture_sha256 = ? AND source = 'mastoc' "
+                  "AND stokt_id IS NULL", (remote_sha, local_sha))
+        _drop_state(c, "image", local_sha)
+        _set_state(c, "image", remote_sha, remote_sha, None)
+
+
 def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, rep: SyncReport) -> None:
     conn = store.conn
     if a.entity == "image":
@@ -774,9 +791,12 @@ def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, re
             rep.errors.append(f"photo {a.key[:12]} is missing here; not uploaded")
             return
         info = client.upload_image(path.read_bytes())
+        remote_sha = str(info["sha256"])
         with store.transaction() as c:
-            _set_state(c, "image", a.key, str(info["sha256"]), None)
+            _set_state(c, "image", a.key, remote_sha, None)
         rep.add("image", "uploaded")
+        if remote_sha != a.key:
+            _adopt_server_photo(store, client, a.key, remote_sha)
         return
     if a.kind == "delete_remote":
         _delete_remote(client, a)
