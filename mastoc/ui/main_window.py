@@ -18,6 +18,7 @@ from mastoc.domain.models import Face
 from mastoc.store.db import Store
 from mastoc.store.search import ClimbQuery, ClimbRow, HoldFilter, HoldStat
 from mastoc.ui import data, first_start, menus, preferences, styles
+from mastoc.ui.drawing import install as drawing
 from mastoc.ui.menus import GRADE_SYSTEM_NAMES
 from mastoc.ui.panels import HEAT_KINDS
 from mastoc.ui.panels.climb_model import ClimbListModel
@@ -85,6 +86,7 @@ class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
         self.statusBar().showMessage(self.tr("Loading…"))
 
         menus.build(self)
+        drawing.install(self)  # personal walls: File → New wall, Draw-holds mode, undo stack
         self._connect()
         if self.prefs.geometry is not None:
             self.restoreGeometry(self.prefs.geometry)
