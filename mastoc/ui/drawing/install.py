@@ -82,6 +82,7 @@ class WallDrawing:
         w = self.w
         tb = self.toolbar = QToolBar(_tr("Draw holds"), w)
         tb.setObjectName("draw-toolbar")
+        w.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)  # a row of its own under the main tool bar
         w.addToolBar(Qt.ToolBarArea.TopToolBarArea, tb)
         group = QActionGroup(w)
         self.tool_actions: dict[Tool, QAction] = {}
