@@ -5,9 +5,10 @@ segmentation shared with click-to-outline: the hold mask (`segment.hold_mask`) i
 opening removes bolt holes and grain, enclosed holes are filled), then touching holds are split by
 a watershed seeded at the h-maxima of the distance transform (one seed per "dome", so a neck between
 two holds parts them) over a relief of minus the distance plus the colour gradient (so two holds of
-different colours part where the colour changes). `detect_all` turns every region of a plausible
-size into a convex outline grown by a margin, as Stokt draws them, scored by how well the region
-fills its hull.
+different colours part where the colour changes), and a region of two clearly different colours
+is cut in two (`split.split_by_colour`: two holds touching along a long edge). `detect_all` turns
+every region of a plausible size into a convex outline grown by a margin, as Stokt draws them,
+scored by how well the region fills its hull.
 """
 
 from __future__ import annotations
@@ -30,12 +31,14 @@ class DetectParams:
     min_area: float = 1.2e-4  # smallest hold, fraction of the work image's area
     max_area: float = 1.2e-2  # largest hold, same unit
     grow: float = 0.006  # outline margin, fraction of the work image's longest side
+    grow_rel: float = 0.0  # plus this fraction of the region's equivalent diameter
     chroma_min: float = 24.0  # see segment.hold_mask
     lightness_delta: float = 16.0
     open_iter: int = 1
     h: float = 1.0  # seed dynamics (px of distance)
     edge_weight: float = 1.0  # weight of the colour gradient in the watershed relief
     panel_sigma: float = 1 / 30  # panel lightness blur, fraction of the longest side
+    split_delta: float = 30.0  # > 0: cut a region in two colours whose ΔE is above this (split.py)
 
 
 def work_scale(shape: tuple[int, ...], work_size: int = WORK_SIZE) -> float:
@@ -89,7 +92,12 @@ def region_labels(work: np.ndarray, p: DetectParams, panel_sigma_px: float | Non
     dist = cv2.GaussianBlur(cv2.distanceTransform(mask, cv2.DIST_L2, 5), (0, 0), 1.0)
     _n, markers = cv2.connectedComponents(_h_maxima(dist, p.h).astype(np.uint8))
     relief = -dist + p.edge_weight * _colour_gradient(lab) / 10.0
-    return np.asarray(watershed(relief, markers, mask=mask > 0), dtype=np.int32)
+    labels = np.asarray(watershed(relief, markers, mask=mask > 0), dtype=np.int32)
+    if p.split_delta > 0:
+        from mastoc.vision.split import split_by_colour
+
+        labels = split_by_colour(labels, lab, p.split_delta, p.min_area * h * w)
+    return labels
 
 
 def region_proposal(region: np.ndarray, grow: float, scale: float,
@@ -126,7 +134,8 @@ def detect_all(rgb: np.ndarray, params: DetectParams | None = None) -> list[Prop
         ys, xs = box
         y0, x0 = max(0, ys.start - 1), max(0, xs.start - 1)
         region = (labels[y0:ys.stop + 1, x0:xs.stop + 1] == k).astype(np.uint8)
-        proposal = region_proposal(region, grow, scale, ((x0 + 0.5) * scale - 0.5, (y0 + 0.5) * scale - 0.5))
+        size_grow = p.grow_rel * 2.0 * float(np.sqrt(areas[k] / np.pi))
+        proposal = region_proposal(region, grow + size_grow, scale, ((x0 + 0.5) * scale - 0.5, (y0 + 0.5) * scale - 0.5))
         if proposal is not None:
             proposals.append(proposal)
     proposals.sort(key=lambda q: -q.score)
