@@ -28,6 +28,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mastoc import __version__
+from mastoc.domain import geometry
+from mastoc.domain.ids import MASTOC_HOLD_ID_MAX, MASTOC_HOLD_ID_MIN
 from mastoc.edits import walls
 from mastoc.edits.changes import Changes, EditError, NotFoundEditError
 from mastoc.store import images, paths, photo_intake, rows
@@ -242,6 +244,15 @@ def _check_data(data: Any, manifest: dict[str, Any], name: str) -> None:
     fid = face["id"]
     if any(h.get("face_id") != fid for h in data["holds"]) or any(c.get("face_id") != fid for c in data["climbs"]):
         raise EditError(f"{name}: holds or climbs of another face")
+    for h in data["holds"]:
+        num = h.get("num")
+        if not isinstance(num, int) or not MASTOC_HOLD_ID_MIN <= num <= MASTOC_HOLD_ID_MAX or h.get("stokt_id"):
+            raise EditError(f"{name}: hold {h['id']} has no personal-wall hold number")
+        try:
+            if len(geometry.parse_points(str(h.get("polygon_str") or ""))) < 3:
+                raise EditError(f"{name}: hold {num} has no outline")
+        except geometry.GeometryError as exc:
+            raise EditError(f"{name}: hold {num}: {exc}") from None
     holds = {h["id"] for h in data["holds"]}
     climbs = {c["id"] for c in data["climbs"]}
     lists = {x["id"] for x in data["climb_lists"]}

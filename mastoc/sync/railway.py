@@ -791,12 +791,12 @@ def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, re
             rep.errors.append(f"photo {a.key[:12]} is missing here; not uploaded")
             return
         info = client.upload_image(path.read_bytes())
-        remote_sha = str(info["sha256"])
+        server_sha = str(info["sha256"])
         with store.transaction() as c:
-            _set_state(c, "image", a.key, remote_sha, None)
+            _set_state(c, "image", a.key, server_sha, None)
         rep.add("image", "uploaded")
-        if remote_sha != a.key:
-            _adopt_server_photo(store, client, a.key, remote_sha)
+        if server_sha != a.key:
+            _adopt_server_photo(store, client, a.key, server_sha)
         return
     if a.kind == "delete_remote":
         _delete_remote(client, a)

@@ -134,6 +134,19 @@ def test_hostile_or_broken_files_import_nothing(wall: Wall, tmp_path: Path, chan
     assert not (tmp_path.parent / "x").exists()
 
 
+def test_a_hold_without_a_usable_outline_refuses_the_file(wall: Wall, tmp_path: Path):
+    good = tmp_path / "good.mastoc"
+    wall_files.export_wall(wall.store, wall.face_id, good)
+    with zipfile.ZipFile(good) as z:
+        data = json.loads(z.read("wall.json"))
+    data["holds"][0]["polygon_str"] = "1,2 nan,4"
+    bad = _rewrite(good, tmp_path / "bad.mastoc", drop="wall.json", add={"wall.json": json.dumps(data).encode()})
+    with Store.open(tmp_path / "friend") as friend:
+        with pytest.raises(EditError, match="hold .*not a number|finite"):
+            wall_files.import_wall(friend, bad)
+        assert friend.counts()["holds"] == 0 and friend.counts()["faces"] == 0
+
+
 def test_not_a_zip_and_stokt_faces(tmp_path: Path, wall: Wall):
     junk = tmp_path / "junk.mastoc"
     junk.write_bytes(b"not a zip at all")
