@@ -20,13 +20,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "packaging"))
 
+from docs_screenshots import settle, spin  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from mastoc.edits import walls  # noqa: E402
 from mastoc.store.db import Store  # noqa: E402
 from mastoc.ui.drawing.mode import MODE_NAME, Tool  # noqa: E402
 from mastoc.ui.main_window import MainWindow  # noqa: E402
-from docs_screenshots import settle, spin  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "stokt" / "fixtures"
 SIZE = (1366, 740)
