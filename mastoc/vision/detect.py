@@ -8,7 +8,7 @@ two holds parts them) over a relief of minus the distance plus the colour gradie
 different colours part where the colour changes), and a region of two clearly different colours
 is cut in two (`split.split_by_colour`: two holds touching along a long edge). `detect_all` turns
 every region of a plausible size into a convex outline grown by a margin, as Stokt draws them,
-scored by how well the region fills its hull.
+scored by how well the region fills its hull; a second, more sensitive pass adds faint holds.
 """
 
 from __future__ import annotations
@@ -38,6 +38,9 @@ class DetectParams:
     h: float = 1.0  # seed dynamics (px of distance)
     edge_weight: float = 1.0  # weight of the colour gradient in the watershed relief
     panel_sigma: float = 1 / 30  # panel lightness blur, fraction of the longest side
+    faint_lightness_delta: float = 10.0  # second pass for faint (grey on grey) holds; 0: none
+    faint_chroma_min: float = 18.0
+    faint_max_overlap: float = 0.4  # a faint region is kept when at most this share of it was found already
     split_delta: float = 30.0  # > 0: cut a region in two colours whose ΔE is above this (split.py)
 
 
@@ -115,28 +118,49 @@ def region_proposal(region: np.ndarray, grow: float, scale: float,
     return Proposal(polygon, float(min(1.0, solidity))) if len(polygon) >= 3 else None
 
 
-def detect_all(rgb: np.ndarray, params: DetectParams | None = None) -> list[Proposal]:
-    """Proposals for every hold-like region of the photo, in photo pixels, best score first."""
+def _proposals(labels: np.ndarray, p: DetectParams, scale: float, taken: np.ndarray | None,
+               weight: float) -> list[Proposal]:
+    """One proposal per region of a plausible size (skipping regions mostly inside `taken`)."""
     from scipy import ndimage
 
-    p = params or DetectParams()
-    scale = work_scale(rgb.shape, p.work_size)
-    work = resize(rgb, scale)
-    h, w = work.shape[:2]
-    labels = region_labels(work, p)
+    h, w = labels.shape
     min_area, max_area = p.min_area * h * w, p.max_area * h * w
     areas = np.bincount(labels.ravel())
     grow = p.grow * max(h, w)
-    proposals: list[Proposal] = []
+    out: list[Proposal] = []
     for k, box in enumerate(ndimage.find_objects(labels), start=1):
         if box is None or not min_area <= areas[k] <= max_area:
             continue
         ys, xs = box
         y0, x0 = max(0, ys.start - 1), max(0, xs.start - 1)
         region = (labels[y0:ys.stop + 1, x0:xs.stop + 1] == k).astype(np.uint8)
+        if taken is not None:
+            seen = int((region & taken[y0:ys.stop + 1, x0:xs.stop + 1]).sum())
+            if seen > p.faint_max_overlap * areas[k]:
+                continue
         size_grow = p.grow_rel * 2.0 * float(np.sqrt(areas[k] / np.pi))
         proposal = region_proposal(region, grow + size_grow, scale, ((x0 + 0.5) * scale - 0.5, (y0 + 0.5) * scale - 0.5))
         if proposal is not None:
-            proposals.append(proposal)
+            out.append(Proposal(proposal.polygon, proposal.score * weight))
+    return out
+
+
+def detect_all(rgb: np.ndarray, params: DetectParams | None = None) -> list[Proposal]:
+    """Proposals for every hold-like region of the photo, in photo pixels, best score first.
+
+    A second, more sensitive pass (lower lightness and chroma thresholds) adds the faint holds the
+    first one missed — grey, beige or white holds on the grey panel — with half the score.
+    """
+    import dataclasses
+
+    p = params or DetectParams()
+    scale = work_scale(rgb.shape, p.work_size)
+    work = resize(rgb, scale)
+    labels = region_labels(work, p)
+    proposals = _proposals(labels, p, scale, None, 1.0)
+    if p.faint_lightness_delta > 0:
+        faint = dataclasses.replace(p, lightness_delta=p.faint_lightness_delta, chroma_min=p.faint_chroma_min)
+        taken = (labels > 0).astype(np.uint8)
+        proposals += _proposals(region_labels(work, faint), p, scale, taken, 0.5)
     proposals.sort(key=lambda q: -q.score)
     return proposals
