@@ -3,11 +3,13 @@
 Only a window around the click is segmented, at the same work scale as detect-all (so both give the
 same outline for the same hold), with `detect.region_labels`. The region under the click (or the
 nearest one within a few pixels, for a click on a bolt hole or an edge) becomes the outline. When the
-click is on something the hold mask does not see (a grey hold on a grey panel), a colour flood fill
-from the click is used instead. None when nothing hold-like is there.
+click is on something the hold mask does not see, the more sensitive pass of detect-all is tried
+(faint holds), then a colour flood fill from the click. None when nothing hold-like is there.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import cv2
 import numpy as np
@@ -37,6 +39,9 @@ def outline_at(rgb: np.ndarray, x: float, y: float, params: DetectParams | None 
     sigma = max(height, width) / scale * p.panel_sigma
     labels = region_labels(work, p, panel_sigma_px=sigma)
     region = _region_at(labels, cx, cy)
+    if region is None and p.faint_lightness_delta > 0:  # a faint hold: the sensitive pass of detect-all
+        faint = dataclasses.replace(p, lightness_delta=p.faint_lightness_delta, chroma_min=p.faint_chroma_min)
+        region = _region_at(region_labels(work, faint, panel_sigma_px=sigma), cx, cy)
     if region is None:
         region = _flood(work, cx, cy)
     if region is None:
