@@ -87,9 +87,9 @@ def test_polygon_by_clicks_stores_the_clicked_points(qtbot, wall_dir, open_windo
     qtbot.keyClick(w.view, Qt.Key.Key_Backspace)
     qtbot.keyClick(w.view, Qt.Key.Key_Return)
     assert second in outlines(w)
-    w.undo_stack.undo()
+    w.drawing.stack.undo()
     assert outlines(w) == [clicked]
-    w.undo_stack.redo()
+    w.drawing.stack.redo()
     assert len(outlines(w)) == 2
 
 
@@ -114,15 +114,15 @@ def test_vertex_edits_and_undo(qtbot, wall_dir, open_window):
     shifted = outlines(w)[0]
     assert shifted[0][0] == pytest.approx(original[0][0] + 20, abs=3)
     assert [(h.id, h.num) for h in w.store.holds(w.face.id)] == [(hid, num)]
-    w.undo_stack.undo()
+    w.drawing.stack.undo()
     assert outlines(w)[0] == moved
-    w.undo_stack.undo()
+    w.drawing.stack.undo()
     assert outlines(w)[0] == inserted
-    w.undo_stack.undo()
+    w.drawing.stack.undo()
     assert outlines(w)[0] == moved
-    w.undo_stack.undo()
+    w.drawing.stack.undo()
     assert outlines(w)[0] == original
-    w.undo_stack.redo()
+    w.drawing.stack.redo()
     assert outlines(w)[0] == moved
 
 
@@ -132,7 +132,7 @@ def test_invalid_polygon_is_refused_with_a_message(qtbot, wall_dir, open_window)
     for x, y in ((300, 300), (500, 500), (500, 300), (300, 500)):  # a bow tie
         click(w.view, x, y)
     qtbot.keyClick(w.view, Qt.Key.Key_Return)
-    assert outlines(w) == [] and w.undo_stack.count() == 0
+    assert outlines(w) == [] and w.drawing.stack.count() == 0
     assert "crosses itself" in w.statusBar().currentMessage()
 
 
@@ -178,7 +178,7 @@ def test_removing_a_used_hold_asks_flags_exactly_its_climbs_and_undo_restores(qt
     assert marks[uses.id].startswith("⚠") and not marks[other.id].startswith("⚠")
     w.filters.changed_holds.setChecked(True)
     qtbot.waitUntil(lambda: [r.id for r in w.model.rows] == [uses.id], timeout=10_000)
-    w.undo_stack.undo()
+    w.drawing.stack.undo()
     assert sorted(h.num for h in w.store.holds(face)) == sorted(nums)
     assert w.store.conn.execute("SELECT count(*) FROM climb_hold_flags").fetchone()[0] == 0
 
@@ -194,7 +194,7 @@ def test_click_to_outline_and_detect_all_review(qtbot, wall_dir, open_window):
     click(w.view, 80, 80)
     w.drawing.act_adjust.trigger()  # accepted, then selected for vertex edits
     assert len(outlines(w)) == 1 and w.scene.selected_hold == w.store.holds(w.face.id)[0].num
-    w.undo_stack.undo()
+    w.drawing.stack.undo()
     w.drawing.act_detect.trigger()
     qtbot.waitUntil(lambda: layer.count() == 2, timeout=20_000)
     assert "2 hold outlines proposed" in w.statusBar().currentMessage()
@@ -203,7 +203,7 @@ def test_click_to_outline_and_detect_all_review(qtbot, wall_dir, open_window):
     assert layer.count() == 1
     w.drawing.act_accept_all.trigger()
     assert layer.count() == 0 and len(outlines(w)) == 1
-    w.undo_stack.undo()
+    w.drawing.stack.undo()
     assert outlines(w) == []
 
 

@@ -1,6 +1,7 @@
 """Wiring of personal walls into the main window: File → New wall from a photo / Export wall / Import
 wall, the Draw-holds mode (View menu, Ctrl+5) with its tool bar (tools, click-to-outline, Detect all
-and the review buttons), and the undo stack the edits go on (the window's, created here if absent).
+and the review buttons), and the undo stack the edits go on (added to the window's undo group, so Edit → Undo/Redo undo hold
+edits while Draw holds is the current mode).
 
 Only wiring: the work is `edits.walls`, `edits.wall_files` and `mastoc.vision`, run on the window's
 worker threads when slow (a new wall's photo, Detect all, files).
@@ -38,7 +39,12 @@ class WallDrawing:
 
     def __init__(self, window: MainWindow) -> None:
         self.w = window
-        self.stack: QUndoStack = getattr(window, "undo_stack", None) or self._make_stack()
+        self.stack = QUndoStack(window)
+        self.group = getattr(window, "undo_group", None)
+        if self.group is not None:  # the window's Edit → Undo/Redo follow the active stack
+            self.group.addStack(self.stack)
+        else:
+            self._add_undo_actions()
         self._photo_key: str | None = None
         self._photo = None
         self.mode = DrawHoldsMode(window.scene, self.context, self.confirm)
@@ -55,17 +61,14 @@ class WallDrawing:
         window.scene.modeChanged.connect(self._mode_changed)
 
     # --- setup ----------------------------------------------------------------------------
-    def _make_stack(self) -> QUndoStack:
+    def _add_undo_actions(self) -> None:
         w = self.w
-        stack = QUndoStack(w)
-        w.undo_stack = stack
-        undo = stack.createUndoAction(w, _tr("&Undo"))
+        undo = self.stack.createUndoAction(w, _tr("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = stack.createRedoAction(w, _tr("&Redo"))
+        redo = self.stack.createRedoAction(w, _tr("&Redo"))
         redo.setShortcut(QKeySequence.StandardKey.Redo)
         w.edit_menu.insertAction(w.edit_menu_end, undo)
         w.edit_menu.insertAction(w.edit_menu_end, redo)
-        return stack
 
     def _file_menu(self) -> None:
         w = self.w
@@ -152,6 +155,9 @@ class WallDrawing:
     def _mode_changed(self, name: str) -> None:
         on = name == MODE_NAME
         self.toolbar.setVisible(on)
+        if self.group is not None:  # Ctrl+Z undoes hold edits here, the Set mode's edits elsewhere
+            setter = getattr(self.w, "setter", None)
+            self.group.setActiveStack(self.stack if on else getattr(setter, "stack", None))
         if on:
             self.w.statusBar().showMessage(_tr(HINT))
 
