@@ -87,9 +87,13 @@ def test_polygon_by_clicks_stores_the_clicked_points(qtbot, wall_dir, open_windo
     qtbot.keyClick(w.view, Qt.Key.Key_Backspace)
     qtbot.keyClick(w.view, Qt.Key.Key_Return)
     assert second in outlines(w)
-    w.drawing.stack.undo()
+    w.act_undo.trigger()  # Edit → Undo (the window's undo group: the Draw-holds stack is active here)
     assert outlines(w) == [clicked]
-    w.drawing.stack.redo()
+    w.act_redo.trigger()
+    assert len(outlines(w)) == 2
+    w.set_mode("browse")
+    assert w.undo_group.activeStack() is w.setter.stack  # elsewhere Ctrl+Z is the Set mode's again
+    w.act_undo.trigger()
     assert len(outlines(w)) == 2
 
 

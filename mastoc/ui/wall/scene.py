@@ -246,6 +246,8 @@ class WallScene(QGraphicsScene):
         self.holds = list(holds)
         self.index = HoldIndex(self.holds)
         self.items_by_num = {}
+        self._styled = {}  # the new items are all unstyled
+        self._veil_key = None
         for h in self.holds:
             item = HoldItem(h)
             self.items_by_num[h.num] = item
