@@ -35,7 +35,7 @@ def _pen(color: str, width: float, dashed: bool) -> QPen:
 
 IDLE_PEN = _pen("#ff9f1a", 2.0, True)
 SELECTED_PEN = _pen("#ffe600", 3.5, False)
-IDLE_BRUSH = QBrush(QColor(255, 159, 26, 40))
+IDLE_BRUSH = QBrush(QColor(255, 159, 26, 22))
 SELECTED_BRUSH = QBrush(QColor(255, 230, 0, 70))
 
 
