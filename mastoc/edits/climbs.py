@@ -524,23 +524,33 @@ def delete_climb(store: Store, climb_id: str) -> Changes:
     items = store.conn.execute(
         "SELECT li.id, coalesce(l.name, li.list_id) FROM list_items li LEFT JOIN climb_lists l ON l.id = li.list_id "
         "WHERE li.climb_id = ? ORDER BY l.name", (snap.climb_id,)).fetchall()
-    now = rows.now_ts()
-    payload = json.dumps({"row": row, "push_base": snap.push_base}, ensure_ascii=False, default=str)
     with store.transaction() as c:
-        c.execute("INSERT INTO climb_trash (climb_id, stokt_id, face_id, name, snapshot, deleted_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(climb_id) DO UPDATE SET stokt_id = excluded.stokt_id, "
-                  "face_id = excluded.face_id, name = excluded.name, snapshot = excluded.snapshot, "
-                  "deleted_at = excluded.deleted_at, stokt_deleted_at = NULL",
-                  (snap.climb_id, row["stokt_id"], row["face_id"], row["name"], payload, now))
-        c.execute("INSERT OR REPLACE INTO tombstones (entity_type, entity_id, deleted_at, reason) "
-                  "VALUES ('climb', ?, ?, 'deleted here')", (snap.climb_id, now))
-        c.execute("DELETE FROM climbs WHERE id = ?", (snap.climb_id,))
+        trash_climb(c, snap.climb_id, "deleted here")
     messages: tuple[str, ...] = ()
     if items:
         names = sorted({str(r[1]) for r in items})
         messages = (f"{row['name']!r} stays in {len(items)} list(s) ({', '.join(names)}), marked \"climb deleted\"",)
     return Changes(deleted_climbs=frozenset({snap.climb_id}), list_items=frozenset(r[0] for r in items),
                    messages=messages)
+
+
+def trash_climb(conn: sqlite3.Connection, climb_id: str, reason: str) -> bool:
+    """Delete one climb row inside the caller's transaction, keeping a snapshot in `climb_trash` and
+    a tombstone (also used by the Railway sync for deletions it pulls). False if there is no such row."""
+    row = _row(conn, climb_id)
+    if row is None:
+        return False
+    now = rows.now_ts()
+    payload = json.dumps({"row": row, "push_base": _push_base(conn, climb_id)}, ensure_ascii=False, default=str)
+    conn.execute("INSERT INTO climb_trash (climb_id, stokt_id, face_id, name, snapshot, deleted_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(climb_id) DO UPDATE SET stokt_id = excluded.stokt_id, "
+                 "face_id = excluded.face_id, name = excluded.name, snapshot = excluded.snapshot, "
+                 "deleted_at = excluded.deleted_at, stokt_deleted_at = NULL",
+                 (climb_id, row["stokt_id"], row["face_id"], row["name"], payload, now))
+    conn.execute("INSERT OR REPLACE INTO tombstones (entity_type, entity_id, deleted_at, reason) VALUES ('climb', ?, ?, ?)",
+                 (climb_id, now, reason))
+    conn.execute("DELETE FROM climbs WHERE id = ?", (climb_id,))
+    return True
 
 
 def restore_climb(store: Store, snapshot: ClimbSnapshot) -> Changes:
@@ -715,5 +725,5 @@ __all__ = [
     "clear_push_base", "climb_snapshot", "delete_climb", "deleted_climb_items", "describe", "edit_climb",
     "feet_rule_for", "find_duplicates", "hold_problems", "holds_read_only_reason", "mirrored", "parse_grade_input",
     "parse_holds", "push_state", "remember_stokt_account", "restore_climb", "set_by_me", "set_climb",
-    "set_push_base", "trashed_snapshot", "trashed_stokt_ids",
+    "set_push_base", "trash_climb", "trashed_snapshot", "trashed_stokt_ids",
 ]

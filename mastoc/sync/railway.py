@@ -27,6 +27,7 @@ from typing import Any
 from mastoc.backends.errors import AuthError, BackendError, BadRequestError, CancelledError, NotFoundError
 from mastoc.backends.railway.client import RailwayClient
 from mastoc.domain.ids import id_for_stokt, new_id
+from mastoc.edits.climbs import trash_climb
 from mastoc.store import images, paths, rows
 from mastoc.store.db import Store
 from mastoc.sync import railway_map as rm
@@ -433,6 +434,8 @@ def _write_local(c: Any, entity: str, values: dict[str, Any], *, exists: bool) -
 
 
 def _delete_local(c: Any, entity: str, local_id: str, reason: str) -> None:
+    if entity == "climb":  # kept in the trash: list items stay (flagged), the Stokt import leaves it out
+        trash_climb(c, local_id, reason)
     c.execute(f"DELETE FROM {rm.TABLES[entity]} WHERE id = ?", (local_id,))
     c.execute("INSERT OR REPLACE INTO tombstones (entity_type, entity_id, deleted_at, reason) VALUES (?, ?, ?, ?)",
               (entity, local_id, rows.now_ts(), reason))

@@ -37,6 +37,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from mastoc.backends.errors import AuthError, BackendError, NotFoundError, ProtocolError
 from mastoc.backends.stokt import mapping
 from mastoc.backends.stokt.client import ClimbPage, StoktClient, check_id
+from mastoc.edits.climbs import trashed_stokt_ids
 from mastoc.store import images, paths, rows
 from mastoc.store.db import Store
 from mastoc.sync import apply as applier
@@ -390,6 +391,7 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     holds_by_local_face = {local_face_of[k]: v for k, v in face_holds.items() if k in local_face_of}
     user_counts = {"new": 0, "updated": 0, "unchanged": 0}
     counted_users: set[str] = set()
+    trashed = trashed_stokt_ids(conn)
 
     # 2. climb pages: each page is planned and applied whole; pages share a write transaction that is
     # committed every few hundred climbs (with the resume cursor), on stopping, and before an error
@@ -409,6 +411,7 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
             remotes, setters, extra_seen = _map_page(page, face_ids, holds_by_local_face, plan)
             seen.update(r.stokt_id for r in remotes)
             seen.update(extra_seen)
+            remotes = [r for r in remotes if r.stokt_id not in trashed]  # deleted here: not brought back
             if plan.preview:
                 assert plan.snapshot is not None
                 plan.snapshot.pages.append((remotes, setters, extra_seen))
