@@ -15,6 +15,10 @@ plan -> preview -> apply, like the Stokt import:
   answer recorded as the new base right away. Creates carry the local id (the server keeps the
   client's UUIDs: the same mastoc id on every device), so a replayed push makes one record. The
   cursor is stored only when no conflict is left undecided (undecided ones come back next time).
+
+Deleted climbs: a local deletion (`mastoc.edits.climbs.delete_climb`) is sent as `delete_remote`; a
+pulled one goes through `climb_trash` like a local one. The server drops the list items of a deleted
+climb; a device that has them keeps them (flagged "climb deleted") instead of applying that drop.
 """
 
 from __future__ import annotations
@@ -442,6 +446,13 @@ def _delete_local(c: Any, entity: str, local_id: str, reason: str) -> None:
     _drop_state(c, entity, local_id)
 
 
+def _climb_deleted(c: Any, item_id: str) -> bool:
+    """Whether a local list item points at a climb deleted here (kept in `climb_trash`)."""
+    r = c.execute("SELECT li.climb_id FROM list_items li LEFT JOIN climbs cl ON cl.id = li.climb_id "
+                  "WHERE li.id = ? AND cl.id IS NULL", (item_id,)).fetchone()
+    return r is not None
+
+
 def _can_insert(c: Any, entity: str, v: dict[str, Any]) -> str | None:
     """Why a pulled row cannot be written (a parent this device cannot see), or None."""
     parents = {"climb_personal": [("climbs", "id")], "face": [("gyms", "gym_id")], "wall": [("gyms", "gym_id")], "hold": [("faces", "face_id")], "climb": [("faces", "face_id")],
@@ -561,6 +572,8 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
                 rep.errors.append(f"{a.entity} {a.title!r} changed here since the preview; left for the next sync")
                 continue
             if a.kind == "deleted_upstream":
+                if a.entity == "list_item" and _climb_deleted(c, a.key):
+                    continue  # the server drops the items of a deleted climb; this device keeps them, flagged
                 _delete_local(c, a.entity, a.key, "deleted on the server")
                 rep.add(a.entity, "deleted_upstream")
             elif a.kind in ("new", "updated", "matched"):
