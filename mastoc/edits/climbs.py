@@ -28,7 +28,8 @@ Operations
 - `find_duplicates(store, face_id, holds, *, mirror=None, exclude=None) -> list[Duplicate]` —
   climbs of the face with the same hold set (roles ignored, kind "same"), the mirrored set on a
   symmetric face ("mirror"), or sharing at least 80 % (Jaccard on hold sets, kinds "near" /
-  "near_mirror"). Uses the `climb_holds` index: only climbs sharing enough holds are counted.
+  "near_mirror"). Prefix filtering on the `climb_holds` index: only climbs that can still share
+  enough holds are looked at (a few ms at 100k climbs, `benchmarks/bench_duplicates.py`).
 - `hold_problems(store, face_id, holds) -> list[str]` — the live setting rules (at least one and
   at most two start holds, the same for top holds, a hold both start and top allowed, feet-only
   holds allowed, only holds of this face); empty when the holds can be saved.
@@ -688,26 +689,66 @@ def _variants(store: Store, face_id: str, wanted: set[int], mirror_wanted: bool 
 
 def _matches(conn: sqlite3.Connection, face_id: str, hold_set: set[int], variant: str, exclude: str | None,
              threshold: float) -> list[Duplicate]:
+    """Climbs of the face with Jaccard(hold sets) >= threshold, by prefix filtering on `climb_holds`.
+
+    A climb reaching the threshold shares at least `need = ceil(threshold * n)` of the n holds, so it
+    contains at least one of ANY `n - need + 1` of them: the rarest ones give the candidates, then each
+    further hold (rarest first) is checked only for the candidates still able to reach `need` —
+    a primary-key probe per candidate, or one scan of the hold's rows when that is shorter.
+    """
     n = len(hold_set)
     need = max(1, math.ceil(threshold * n - 1e-9))  # Jaccard <= shared / n
-    marks = ", ".join("?" * n)
-    sql = (
-        "WITH cand AS (SELECT climb_id, count(DISTINCT hold_num) AS shared FROM climb_holds "
-        f"WHERE hold_num IN ({marks}) GROUP BY climb_id HAVING shared >= ?) "
-        "SELECT c.id, c.stokt_id, c.name, c.grade_font, cand.shared, "
-        "(SELECT count(DISTINCT x.hold_num) FROM climb_holds x WHERE x.climb_id = cand.climb_id) "
-        "FROM cand JOIN climbs c ON c.id = cand.climb_id WHERE c.face_id = ?"
-    )
+    freq = {h: conn.execute("SELECT count(*) FROM climb_holds WHERE hold_num = ?", (h,)).fetchone()[0]
+            for h in hold_set}
+    order = sorted(hold_set, key=lambda h: (freq[h], h))
+    first = n - need + 1
+    counts: dict[str, int] = {}
+    for h in order[:first]:
+        for cid in _climbs_with(conn, h):
+            counts[cid] = counts.get(cid, 0) + 1
+    rest = order[first:]
+    for i, h in enumerate(rest):
+        if not counts:
+            break
+        left = len(rest) - i - 1
+        have = _climbs_with(conn, h, None if len(counts) * 4 > freq[h] else list(counts))
+        counts = {cid: c + (cid in have) for cid, c in counts.items() if c + (cid in have) + left >= need}
+    counts.pop(exclude or "", None)
+    if not counts:
+        return []
+    sizes: dict[str, set[int]] = {}
+    ids = list(counts)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for cid, num in conn.execute(f"SELECT climb_id, hold_num FROM climb_holds WHERE climb_id IN "
+                                     f"({', '.join('?' * len(chunk))})", chunk):
+            sizes.setdefault(cid, set()).add(num)
+    keep = {cid: counts[cid] / (n + len(sizes[cid]) - counts[cid]) for cid in ids if cid in sizes}
+    keep = {cid: j for cid, j in keep.items() if j + 1e-9 >= threshold}
+    if not keep:
+        return []
+    marks = ", ".join("?" * len(keep))
     out = []
-    for cid, sid, name, font, shared, size in conn.execute(sql, (*sorted(hold_set), need, face_id)):
-        if cid == exclude:
-            continue
-        jac = shared / (n + size - shared)
-        if jac + 1e-9 < threshold:
-            continue
-        same = shared == n == size
+    for cid, sid, name, font in conn.execute(
+            f"SELECT id, stokt_id, name, grade_font FROM climbs WHERE face_id = ? AND id IN ({marks})",
+            (face_id, *keep)):
+        same = counts[cid] == n == len(sizes[cid])
         kind = ("mirror" if variant else "same") if same else ("near_mirror" if variant else "near")
-        out.append(Duplicate(cid, sid, name, font, kind, int(shared), round(jac, 4)))
+        out.append(Duplicate(cid, sid, name, font, kind, counts[cid], round(keep[cid], 4)))
+    return out
+
+
+def _climbs_with(conn: sqlite3.Connection, hold: int, among: list[str] | None = None) -> set[str]:
+    """Ids of the climbs using `hold` (restricted to `among` when given). Plain reads: DISTINCT would
+    sort through a temporary B-tree, several times slower."""
+    if among is None:
+        return {r[0] for r in conn.execute("SELECT climb_id FROM climb_holds WHERE hold_num = ?", (hold,))}
+    out: set[str] = set()
+    for start in range(0, len(among), 500):
+        chunk = among[start:start + 500]
+        out.update(r[0] for r in conn.execute(
+            f"SELECT climb_id FROM climb_holds WHERE hold_num = ? AND climb_id IN ({', '.join('?' * len(chunk))})",
+            (hold, *chunk)))
     return out
 
 

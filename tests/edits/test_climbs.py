@@ -288,3 +288,23 @@ class _open_file:
 
     def __exit__(self, *exc: object) -> None:
         self.conn.close()
+
+
+def test_duplicates_match_a_brute_force_jaccard_on_the_real_climbs(store: Store):
+    import random
+
+    face = _face(store)
+    sets = {r[0]: holdslist.hold_ids(holdslist.parse(r[1]))
+            for r in store.conn.execute("SELECT id, holds_list FROM climbs WHERE face_id = ?", (face,))}
+    nums = [r[0] for r in store.conn.execute("SELECT num FROM holds WHERE face_id = ?", (face,))]
+    rng = random.Random(3)
+    for cid in rng.sample(sorted(sets), 40):
+        wanted = set(sets[cid])
+        for _ in range(rng.randint(0, 2)):  # perturb: drop or add a hold
+            if rng.random() < 0.5 and len(wanted) > 2:
+                wanted.discard(rng.choice(sorted(wanted)))
+            else:
+                wanted.add(rng.choice(nums))
+        brute = {k for k, v in sets.items() if len(v & wanted) / len(v | wanted) >= 0.8}
+        found = {d.climb_id for d in ec.find_duplicates(store, face, wanted, limit=10_000)}
+        assert found == brute, (cid, sorted(wanted))
