@@ -30,6 +30,8 @@ Operations
   symmetric face ("mirror"), or sharing at least 80 % (Jaccard on hold sets, kinds "near" /
   "near_mirror"). Prefix filtering on the `climb_holds` index: only climbs that can still share
   enough holds are looked at (a few ms at 100k climbs, `benchmarks/bench_duplicates.py`).
+- `duplicate_input(store, climb_id) -> ClimbInput` — "Duplicate and edit": any climb's values as
+  the input of a new climb.
 - `hold_problems(store, face_id, holds) -> list[str]` — the live setting rules (at least one and
   at most two start holds, the same for top holds, a hold both start and top allowed, feet-only
   holds allowed, only holds of this face); empty when the holds can be saved.
@@ -323,6 +325,17 @@ def _my_user(store: Store) -> str | None:
         return None
     r = store.conn.execute("SELECT id FROM users WHERE stokt_id = ?", (account,)).fetchone()
     return r[0] if r else None
+
+
+def duplicate_input(store: Store, climb_id: str) -> ClimbInput:
+    """"Duplicate and edit": a `ClimbInput` with the values of any climb (name marked as a copy),
+    to adjust and give to `set_climb` — the new climb is yours, with editable holds."""
+    climb = _climb(store, climb_id)
+    name = f"{climb.name} (copy)"
+    return ClimbInput(face_id=climb.face_id, name=name if len(name) <= NAME_MAX else climb.name,
+                      holds=climb.holds_list, grade=climb.grade_font if climb.grade_ircra is not None else None,
+                      grade_system="font", feet_rule=climb.feet_rule, description=climb.description,
+                      is_private=climb.is_private, mirror_holds=climb.mirror_holds_list)
 
 
 # -- edit ------------------------------------------------------------------------------------------
@@ -763,7 +776,8 @@ def describe(d: Duplicate) -> str:
 __all__ = [
     "CHANGED", "IMPORTED", "LOCAL_ONLY", "PUSHED", "PUSH_FIELDS", "UNSET", "ClimbInput", "ClimbPatch",
     "ClimbSnapshot", "Duplicate", "FlaggedItem", "changed_climb_ids", "changed_since_push", "check_name",
-    "clear_push_base", "climb_snapshot", "delete_climb", "deleted_climb_items", "describe", "edit_climb",
+    "clear_push_base", "climb_snapshot", "delete_climb", "deleted_climb_items", "describe", "duplicate_input",
+    "edit_climb",
     "feet_rule_for", "find_duplicates", "hold_problems", "holds_read_only_reason", "mirrored", "parse_grade_input",
     "parse_holds", "push_state", "remember_stokt_account", "restore_climb", "set_by_me", "set_climb",
     "set_push_base", "trash_climb", "trashed_snapshot", "trashed_stokt_ids",

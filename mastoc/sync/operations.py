@@ -149,7 +149,10 @@ def status(backend: str | None = None, data_dir: Path | str | None = None) -> Ba
                                (name,)).fetchone()
         last = rows.parse_ts(r[0]) if r and r[0] else None
         if name == "stokt":
+            from mastoc.edits.climbs import changed_climb_ids, trashed_stokt_ids
+
             pending = int(store.conn.execute("SELECT count(*) FROM climbs WHERE stokt_id IS NULL").fetchone()[0])
+            pending += len(changed_climb_ids(store)) + len(trashed_stokt_ids(store.conn))  # updates, deletions
         else:
             from mastoc.sync import railway
 

@@ -427,6 +427,7 @@ def _write_local(c: Any, entity: str, values: dict[str, Any], *, exists: bool) -
                   f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{col} = excluded.{col}' for col in cols)}",
                   (values["id"], *(vals[col] for col in cols)))
     if entity == "climb":
+        c.execute("DELETE FROM climb_trash WHERE climb_id = ?", (values["id"],))  # back from the server
         c.execute("DELETE FROM climb_holds WHERE climb_id = ?", (values["id"],))
         c.executemany(rows.CLIMB_HOLD_INSERT, rows.climb_hold_rows(values["id"], vals["holds_list"], vals["grade_ircra"]))
         if vals.get("stokt_id"):

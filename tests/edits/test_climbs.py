@@ -308,3 +308,23 @@ def test_duplicates_match_a_brute_force_jaccard_on_the_real_climbs(store: Store)
         brute = {k for k, v in sets.items() if len(v & wanted) / len(v | wanted) >= 0.8}
         found = {d.climb_id for d in ec.find_duplicates(store, face, wanted, limit=10_000)}
         assert found == brute, (cid, sorted(wanted))
+
+
+def test_duplicate_and_edit_makes_my_own_copy_of_someone_elses_climb(store: Store):
+    row = _fixture_climb(store)
+    (copy_id,) = ec.set_climb(store, ec.duplicate_input(store, row["id"])).climbs
+    copy = store.climb(copy_id)
+    assert copy.name == f"{row['name']} (copy)" and copy.holds_list == row["holds_list"] and copy.stokt_id is None
+    assert copy.grade_font == row["grade_font"] and ec.set_by_me(store, copy)
+    ec.edit_climb(store, copy_id, holds=HOLDS)  # its holds are editable
+    assert [d.climb_id for d in ec.find_duplicates(store, row["face_id"], row["holds_list"])] == [row["id"]]
+
+
+def test_stokt_pending_count_includes_updates_and_deletions(store: Store, data_dir):
+    from mastoc.sync import operations as ops
+
+    rows_ = store.conn.execute("SELECT id FROM climbs ORDER BY stokt_id LIMIT 2").fetchall()
+    base = ops.status("stokt", store.directory).pending_local_changes
+    ec.edit_climb(store, rows_[0][0], name="Renamed here")
+    ec.delete_climb(store, rows_[1][0])
+    assert ops.status("stokt", store.directory).pending_local_changes == base + 2

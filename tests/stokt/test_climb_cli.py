@@ -97,3 +97,26 @@ def test_pushing_an_edit_of_someone_elses_climb_reports_the_403(imported: StoktS
     assert code == EXIT_ERROR and "refused" in out and "set by someone else" in out
     shown = json.loads(run(capsys, monkeypatch, "climb", "show", theirs["id"], "--json")[1])
     assert shown["state"] == "changed since pushed" and shown["changed"]["description"]["now"] == "new beta"
+
+
+def test_deleting_a_climb_in_a_list_says_so_and_keeps_the_item(imported: StoktStandin, capsys, monkeypatch):
+    from mastoc.domain.ids import new_id
+    from mastoc.edits.climbs import deleted_climb_items
+    from mastoc.store.db import Store
+
+    theirs = _someone_elses(capsys, monkeypatch)
+    item = new_id()
+    with Store.open() as s, s.transaction() as c:
+        c.execute("INSERT INTO climb_lists (id, name) VALUES ('l1', 'Projects')")
+        c.execute("INSERT INTO list_items (id, list_id, climb_id) VALUES (?, 'l1', ?)", (item, theirs["id"]))
+    code, _, err = run(capsys, monkeypatch, "climb", "delete", theirs["id"])
+    assert code == EXIT_USAGE and "It is in 1 list(s): Projects (kept there, flagged)" in err and err.count("\n") == 1
+    code, out, err = run(capsys, monkeypatch, "climb", "delete", theirs["id"], "--yes")
+    assert code == 0 and "stays in 1 list(s) (Projects)" in err
+    with Store.open() as s:
+        assert [f.item_id for f in deleted_climb_items(s)] == [item]
+    code, out, _ = run(capsys, monkeypatch, "stokt", "push", "--all", "--preview", "--json")
+    assert json.loads(out)["categories"]["delete"] == 1
+    assert run(capsys, monkeypatch, "stokt", "import")[0] == 0  # not brought back by the import
+    code, _, _ = run(capsys, monkeypatch, "climb", "show", theirs["id"])
+    assert code == EXIT_NOT_FOUND
