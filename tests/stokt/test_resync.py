@@ -119,3 +119,26 @@ def test_standin_refuses_patch_and_delete_of_climbs_not_posted_through_it(standi
     with pytest.raises(NotFoundError):
         client.delete_climb("00000000-0000-4000-8000-000000000000")
     assert standin.patched == [] and standin.deleted == [] and some in standin.climbs
+
+
+@pytest.mark.parametrize("resolve", ["mine", "theirs"])
+def test_a_conflict_resolution_moves_the_push_base(store: Store, client: StoktClient, standin: StoktStandin,
+                                                   resolve: str):
+    face = store.face(FACE_ID)
+    (cid,) = ec.set_climb(store, ec.ClimbInput(face.id, "Mon bloc", "S829284 O829309 T829220", grade="6A")).climbs
+    apply_push(store, client, plan_push(store))
+    stokt_id = store.climb(cid).stokt_id
+    ec.edit_climb(store, cid, name="Local name")
+    standin.edit_climb(stokt_id, name="Stokt name")
+    assert run_import(store, client, full=True).counts()["conflict"] == 1
+    run_import(store, client, full=True, resolve=resolve)
+    if resolve == "theirs":
+        assert store.climb(cid).name == "Stokt name" and ec.changed_since_push(store, cid) == {}
+        assert plan_push(store).updates == []
+    else:  # mine: the push sends the local name over Stokt's
+        assert store.climb(cid).name == "Local name"
+        assert ec.changed_since_push(store, cid) == {"name": ("Stokt name", "Local name")}
+        plan = plan_push(store)
+        apply_push(store, client, plan)
+        assert standin.patched == [(stokt_id, {"name": "Local name"})]
+        assert run_import(store, client, full=True).counts()["conflict"] == 0
