@@ -366,9 +366,8 @@ def edit_climb(store: Store, climb_id: str, patch: ClimbPatch | None = None, **c
     changed = {k: v for k, v in new.items() if values.get(k) != _as_stored(k, v)}
     if not changed:
         return Changes()
-    for k, v in changed.items():
-        setattr(climb, k, v)
-    climb.updated_at = datetime.now(UTC)
+    stored = {k: _as_stored(k, v) for k, v in changed.items()}
+    stored["updated_at"] = rows.now_ts()
     base: dict[str, Any] | None = None
     with store.transaction() as c:
         if climb.stokt_id:
@@ -377,7 +376,14 @@ def edit_climb(store: Store, climb_id: str, patch: ClimbPatch | None = None, **c
                 base = {k: before[k] for k in PUSH_FIELDS}
                 c.execute("INSERT INTO stokt_push_base (climb_id, base, recorded_at) VALUES (?, ?, ?)",
                           (climb.id, json.dumps(base, ensure_ascii=False), rows.now_ts()))
-        write_climbs(c, [climb])
+        c.execute(f"UPDATE climbs SET {', '.join(f'{k} = ?' for k in stored)} WHERE id = ?",
+                  (*stored.values(), climb.id))
+        if "holds_list" in stored or "grade_ircra" in stored:  # the climb<->hold index (grades are copied)
+            after = _row(c, climb.id)
+            assert after is not None
+            c.execute("DELETE FROM climb_holds WHERE climb_id = ?", (climb.id,))
+            c.executemany(rows.CLIMB_HOLD_INSERT, rows.climb_hold_rows(climb.id, after["holds_list"],
+                                                                       after["grade_ircra"]))
         if base is not None:
             after = _row(c, climb.id)
             assert after is not None

@@ -328,3 +328,14 @@ def test_stokt_pending_count_includes_updates_and_deletions(store: Store, data_d
     ec.edit_climb(store, rows_[0][0], name="Renamed here")
     ec.delete_climb(store, rows_[1][0])
     assert ops.status("stokt", store.directory).pending_local_changes == base + 2
+
+
+def test_an_edit_writes_only_the_changed_columns(store: Store):
+    row = _fixture_climb(store)
+    with store.transaction() as c:
+        c.execute("UPDATE climbs SET personal_notes = 'my beta', is_project = 1 WHERE id = ?", (row["id"],))
+    before = dict(store.conn.execute("SELECT * FROM climbs WHERE id = ?", (row["id"],)).fetchone())
+    ec.edit_climb(store, row["id"], description="new words")
+    after = dict(store.conn.execute("SELECT * FROM climbs WHERE id = ?", (row["id"],)).fetchone())
+    assert {k for k in before if before[k] != after[k]} == {"description", "updated_at"}
+    assert after["personal_notes"] == "my beta" and after["is_project"] == 1
