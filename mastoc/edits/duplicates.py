@@ -118,8 +118,7 @@ def _matches(conn: sqlite3.Connection, face_id: str, hold_set: set[int], variant
     """
     n = len(hold_set)
     need = max(1, math.ceil(threshold * n - 1e-9))  # Jaccard <= shared / n
-    freq = {h: conn.execute("SELECT count(*) FROM climb_holds WHERE hold_num = ?", (h,)).fetchone()[0]
-            for h in hold_set}
+    freq = _frequencies(conn, hold_set)
     order = sorted(hold_set, key=lambda h: (freq[h], h))
     first = n - need + 1
     counts: dict[str, int] = {}
@@ -156,6 +155,26 @@ def _matches(conn: sqlite3.Connection, face_id: str, hold_set: set[int], variant
         kind = ("mirror" if variant else "same") if same else ("near_mirror" if variant else "near")
         out.append(Duplicate(cid, sid, name, font, kind, counts[cid], round(keep[cid], 4)))
     return out
+
+
+# How many climbs use each hold, per store file: only the ORDER of the holds depends on it (any order
+# is correct, the rarest first is fast), so it is cached and refreshed when the climbs table has grown
+# or shrunk by a tenth (its largest rowid), not at every edit. The Set mode asks at every click.
+_FREQ: dict[str, tuple[int, dict[int, int]]] = {}
+
+
+def _frequencies(conn: sqlite3.Connection, holds: Iterable[int]) -> dict[int, int]:
+    key = str(conn.execute("PRAGMA database_list").fetchone()[2]) or str(id(conn))
+    marker = int(conn.execute("SELECT ifnull(max(rowid), 0) FROM climbs").fetchone()[0])
+    cached = _FREQ.get(key)
+    if cached is None or abs(marker - cached[0]) > max(1000, cached[0] // 10):
+        cached = (marker, {})
+        _FREQ[key] = cached
+    counts = cached[1]
+    for h in holds:
+        if h not in counts:
+            counts[h] = int(conn.execute("SELECT count(*) FROM climb_holds WHERE hold_num = ?", (h,)).fetchone()[0])
+    return {h: counts[h] for h in holds}
 
 
 def _climbs_with(conn: sqlite3.Connection, hold: int, among: list[str] | None = None) -> set[str]:
