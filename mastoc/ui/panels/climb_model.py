@@ -130,12 +130,18 @@ class ClimbListModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return ("⚠ " if row.id in self.warnings else "") + ("★ " if row.is_benchmark else "") + row.name
+                changed = "⚠ " if getattr(row, "uses_changed_hold", False) or row.id in self.warnings else ""
+                return changed + ("★ " if row.is_benchmark else "") + row.name
             if col == 1:
                 return grades.label(self.grade_system, row.grade_ircra)
             return row.setter_name or ""
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
-            return row.name + (f"\n⚠ {self.warnings[row.id]}" if row.id in self.warnings else "")
+            tip = row.name
+            if getattr(row, "uses_changed_hold", False):
+                tip += "\n" + self.tr("uses a changed hold (moved, reshaped or removed since it was set)")
+            if row.id in self.warnings:
+                tip += f"\n⚠ {self.warnings[row.id]}"
+            return tip
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.UserRole:
