@@ -6,5 +6,5 @@
 - `panel`: the side panel editing my annotation (one hold or a batch), showing the consensus;
 - `maintenance`: the holds needing attention, grouped by condition; locate, mark fixed, export PDF;
 - `undo`: the undo commands (inverse = `mastoc.edits.annotations.restore`);
-- `install`: wiring into the main window (mode action Ctrl+5, tabs, filters, warnings).
+- `install`: wiring into the main window (mode action Ctrl+6, tabs, filters, warnings).
 """

@@ -1,6 +1,6 @@
 """Wiring hold annotations into the main window: `install(window)` returns the `AnnotateController`.
 
-It adds the Annotate mode (View menu and toolbar, Ctrl+5), the Annotate and Maintenance tabs, the
+It adds the Annotate mode (View menu and toolbar, Ctrl+6), the Annotate and Maintenance tabs, the
 "Avoid / No grip" filters, the warning sign of climbs that use a hold in a bad condition (list and
 Climb tab), and runs every edit through `mastoc.edits.annotations` as an undoable command on the
 window's undo stack. Reads are small (one face's annotations) and done on the UI thread's store.
@@ -39,7 +39,7 @@ class AnnotateController(QObject):
         self.stack = ensure_undo_stack(window)
         self.mode = AnnotateMode(window.scene, self._selection_changed)
         window.scene.add_mode(self.mode)
-        self.action = menus.add_mode_action(window, ANNOTATE, _tr("&Annotate holds"), "Ctrl+5",
+        self.action = menus.add_mode_action(window, ANNOTATE, _tr("&Annotate holds"), "Ctrl+6",
                                             _tr("Annotate holds: grip type, condition, difficulty, notes"))
         self.panel = AnnotationPanel()
         scroll = QScrollArea()  # the tab may be short on a 768-pixel screen: scroll, never grow the window
