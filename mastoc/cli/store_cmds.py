@@ -42,6 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         f"{', '.join(CONDITIONS)}")
     p.add_argument("--no-grip", action="append", default=[], metavar="VALUE", choices=GRIP_TYPES,
                    help=f"no hand hold of this grip type (repeatable): {', '.join(GRIP_TYPES)}")
+    p.add_argument("--only-grip", action="append", default=[], metavar="VALUE", choices=GRIP_TYPES,
+                   help="hand holds only of these grip types (repeatable; holds without a grip type pass)")
     p.add_argument("--sort", choices=("newest", "grade", "name", "popularity"), default="newest")
     p.add_argument("--reverse", action="store_true", help="reverse the sort order")
     p.add_argument("--limit", type=int, default=50, help="page size (default 50; 0 = all)")
@@ -196,6 +198,9 @@ def cmd_climbs(args: argparse.Namespace) -> int:
         holds_none.append(int(h))
     if args.limit < 0 or args.offset < 0:
         raise CliError("--limit and --offset must not be negative", EXIT_USAGE)
+    from mastoc.domain.annotations import grips_outside
+
+    no_grips = tuple(dict.fromkeys([*args.no_grip, *grips_outside(args.only_grip)]))
     store = open_store()
     with store:
         face = resolve_face(store, args.face)
@@ -203,7 +208,7 @@ def cmd_climbs(args: argparse.Namespace) -> int:
             face_id=face.id, grade_min=min_ircra, grade_max=max_ircra, setter=args.setter, text=args.text,
             feet_rule=args.feet_rule, benchmark_only=args.benchmark, holds_all=holds_all,
             holds_none=tuple(holds_none), avoid_conditions=tuple(args.avoid_condition),
-            no_grips=tuple(args.no_grip), sort=args.sort, reverse=args.reverse,
+            no_grips=no_grips, sort=args.sort, reverse=args.reverse,
             limit=args.limit or None, offset=args.offset,
         )
         found = search.search(store.conn, q)
@@ -211,7 +216,7 @@ def cmd_climbs(args: argparse.Namespace) -> int:
         all_count = search.count(store.conn, search.ClimbQuery(face_id=face.id))
         from mastoc.store import annotations
 
-        warnings = annotations.climb_warnings(store.conn, [r.id for r in found], no_grips=tuple(args.no_grip))
+        warnings = annotations.climb_warnings(store.conn, [r.id for r in found], no_grips=no_grips)
     if args.json:
         print(json.dumps({
             "face_id": face.id, "total": total, "face_total": all_count, "offset": args.offset,

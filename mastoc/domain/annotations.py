@@ -85,6 +85,19 @@ def label(dimension: str, value: str | None) -> str:
     return next((c.label for c in CHOICES[dimension] if c.value == value), value)
 
 
+def grips_outside(allowed: Iterable[str]) -> tuple[str, ...]:
+    """The grip types NOT in `allowed`: "hands only on these grips" is "no hand hold of any other".
+
+    Nothing allowed means no restriction (an empty tuple), not "no grip at all".
+    """
+    keep = set(allowed)
+    if not keep:
+        return ()
+    for v in keep:
+        validate("grip_type", v)
+    return tuple(v for v in GRIP_TYPES if v not in keep)
+
+
 def validate(dimension: str, value: str | None) -> str | None:
     """`value` when it belongs to the dimension's set (None and "" mean "no value": None).
 

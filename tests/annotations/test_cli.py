@@ -88,3 +88,20 @@ def test_climbs_avoid_condition_and_no_grip(store_dir, hold_keys, capsys):
     assert exc.value.code == 2 and "invalid choice: 'pinch' (choose from 'plat'" in capsys.readouterr().err
     code, out, _ = run(capsys, "climbs", "--no-grip", "pince", "--json", "--limit", "0")
     assert code == 0 and json.loads(out)["total"] < total
+
+
+def test_climbs_only_grip_keeps_climbs_whose_annotated_hand_holds_are_of_those_grips(store_dir, hold_keys, capsys):
+    """`--only-grip bac` = no hand hold annotated with any other grip type; unannotated holds pass."""
+    run(capsys, "annotate", str(hold_keys[0]), "--grip", "bac")
+    run(capsys, "annotate", str(hold_keys[1]), "--grip", "pince")
+    with Store.open(store_dir) as s:
+        n_pinch = reads.resolve_hold(s.conn, hold_keys[1]).num
+        hand_on_pinch = s.conn.execute(
+            "SELECT count(DISTINCT climb_id) FROM climb_holds WHERE hold_num = ? AND role <> 'F'", (n_pinch,)
+        ).fetchone()[0]
+        total = s.conn.execute("SELECT count(*) FROM climbs").fetchone()[0]
+    assert hand_on_pinch > 0
+    code, out, _ = run(capsys, "climbs", "--only-grip", "bac", "--json", "--limit", "0")
+    assert code == 0 and json.loads(out)["total"] == total - hand_on_pinch
+    code, out, _ = run(capsys, "climbs", "--only-grip", "bac", "--only-grip", "pince", "--json", "--limit", "0")
+    assert code == 0 and json.loads(out)["total"] == total

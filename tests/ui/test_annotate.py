@@ -176,3 +176,19 @@ def test_maintenance_view_groups_locates_marks_fixed_and_exports(qtbot, real_dat
     out = tmp_path / "sheet.pdf"
     w.annotate.export_pdf(out)
     assert out.stat().st_size > 10_000
+
+
+def test_hands_only_on_filter_sets_the_other_grip_types_as_excluded(qtbot):
+    from mastoc.domain.models import GRIP_TYPES
+    from mastoc.ui.annotate.filters import AnnotationFilters
+
+    f = AnnotationFilters()
+    qtbot.addWidget(f)
+    assert f.query_kwargs()["no_grips"] == ()
+    with qtbot.wait_signal(f.changed):
+        next(a for a in f.only_grip.menu().actions() if a.data() == "bac").setChecked(True)
+    assert set(f.query_kwargs()["no_grips"]) == set(GRIP_TYPES) - {"bac"}
+    assert "bac" not in f.query_kwargs()["no_grips"]
+    f.set_values(no_grip=("pince",), only_grip=("pince", "bac"))
+    assert set(f.query_kwargs()["no_grips"]) == set(GRIP_TYPES) - {"bac"}  # "no pinch" still excludes pinches
+    assert f.only_grip.text().startswith(f.tr("Hands only on"))
