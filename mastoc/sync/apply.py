@@ -122,9 +122,9 @@ def apply_climb_actions(conn: sqlite3.Connection, actions: Sequence[ClimbAction]
         written += len(index_rows)
     if new:
         conn.executemany(
-            "INSERT INTO id_mappings (entity_type, mastoc_id, backend, remote_id, sync_direction, synced_at) "
-            "VALUES ('climb', ?, ?, ?, 'stokt_to_mastoc', ?) ON CONFLICT DO NOTHING",
-            [(a.local_id, backend, a.stokt_id, now) for a in new],
+            "INSERT INTO id_mappings (entity_type, mastoc_id, stokt_id, sync_direction, synced_at) "
+            "VALUES ('climb', ?, ?, 'stokt_to_mastoc', ?) ON CONFLICT DO NOTHING",
+            [(a.local_id, a.stokt_id, now) for a in new],
         )
     seen = [a for a in actions if a.kind != "deleted_upstream"]
     if seen:

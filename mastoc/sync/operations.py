@@ -218,7 +218,6 @@ def _forget_server(data_dir: Path | str | None) -> None:
     with _open(data_dir) as store, store.transaction() as c:
         for table in ("sync_state", "sync_cursors"):
             c.execute(f"DELETE FROM {table} WHERE backend = 'railway'")
-        c.execute("DELETE FROM id_mappings WHERE backend = 'railway'")
 
 
 def logout(backend: str, data_dir: Path | str | None = None) -> None:

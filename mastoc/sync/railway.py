@@ -386,20 +386,12 @@ def _set_state(c: Any, entity: str, local_id: str, remote_id: str, values: dict[
     eh = rm.edit_hash(entity, values) if values is not None and entity in rm.EDIT else None
     c.execute("DELETE FROM sync_state WHERE backend = ? AND entity_type = ? AND (local_id = ? OR remote_id = ?)",
               (BACKEND, entity, local_id, remote_id))
-    c.execute("DELETE FROM id_mappings WHERE backend = ? AND entity_type = ? AND (mastoc_id = ? OR remote_id = ?)",
-              (BACKEND, entity, local_id, remote_id))
     c.execute("INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
               "last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)", (BACKEND, entity, local_id, remote_id, h, eh, rows.now_ts()))
-    if entity != "image":
-        c.execute("INSERT INTO id_mappings (entity_type, mastoc_id, backend, remote_id, sync_direction, synced_at) "
-                  "VALUES (?, ?, ?, ?, 'both', ?) ON CONFLICT DO NOTHING",
-                  (entity, local_id, BACKEND, remote_id, rows.now_ts()))
 
 
 def _drop_state(c: Any, entity: str, local_id: str) -> None:
     c.execute("DELETE FROM sync_state WHERE backend = ? AND entity_type = ? AND local_id = ?", (BACKEND, entity, local_id))
-    c.execute("DELETE FROM id_mappings WHERE backend = ? AND entity_type = ? AND mastoc_id = ?",
-              (BACKEND, entity, local_id))
 
 
 def _write_local(c: Any, entity: str, values: dict[str, Any], *, exists: bool) -> None:
@@ -425,10 +417,10 @@ def _write_local(c: Any, entity: str, values: dict[str, Any], *, exists: bool) -
         c.execute("DELETE FROM climb_holds WHERE climb_id = ?", (values["id"],))
         c.executemany(rows.CLIMB_HOLD_INSERT, rows.climb_hold_rows(values["id"], vals["holds_list"], vals["grade_ircra"]))
         if vals.get("stokt_id"):
-            c.execute("DELETE FROM id_mappings WHERE entity_type = 'climb' AND backend = 'stokt' AND mastoc_id = ? "
-                      "AND remote_id != ?", (values["id"], vals["stokt_id"]))
-            c.execute("INSERT INTO id_mappings (entity_type, mastoc_id, backend, remote_id, sync_direction, synced_at) "
-                      "VALUES ('climb', ?, 'stokt', ?, 'railway', ?) ON CONFLICT DO NOTHING",
+            c.execute("DELETE FROM id_mappings WHERE entity_type = 'climb' AND ((mastoc_id = ? AND stokt_id != ?) "
+                      "OR (stokt_id = ? AND mastoc_id != ?))", (values["id"], vals["stokt_id"], vals["stokt_id"], values["id"]))
+            c.execute("INSERT INTO id_mappings (entity_type, mastoc_id, stokt_id, sync_direction, synced_at) "
+                      "VALUES ('climb', ?, ?, 'stokt_to_mastoc', ?) ON CONFLICT DO NOTHING",
                       (values["id"], vals["stokt_id"], rows.now_ts()))
 
 

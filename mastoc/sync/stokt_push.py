@@ -175,9 +175,9 @@ def _record_pushed(store: Store, climb_id: str, face_id: str, remote: dict[str, 
         climb, setter = None, None
     with store.transaction() as c:
         c.execute("UPDATE climbs SET stokt_id = ?, synced_at = ? WHERE id = ?", (stokt_id, now, climb_id))
-        c.execute("INSERT INTO id_mappings (entity_type, mastoc_id, backend, remote_id, sync_direction, synced_at) "
-                  "VALUES ('climb', ?, ?, ?, 'mastoc_to_stokt', ?) ON CONFLICT DO NOTHING",
-                  (climb_id, BACKEND, stokt_id, now))
+        c.execute("INSERT INTO id_mappings (entity_type, mastoc_id, stokt_id, sync_direction, synced_at) "
+                  "VALUES ('climb', ?, ?, 'mastoc_to_stokt', ?) ON CONFLICT DO NOTHING",
+                  (climb_id, stokt_id, now))
         if climb is not None:
             row = rows.climb_to_row(climb)
             idx = {col: i for i, col in enumerate(rows.CLIMB_COLUMNS)}

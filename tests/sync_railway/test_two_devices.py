@@ -75,9 +75,9 @@ def test_set_annotate_list_on_a_then_b_has_them_with_the_same_ids(tmp_path: Path
             assert ids_a == {r[0] for r in sb.conn.execute(f"SELECT id FROM {table}")}, table
         q = "SELECT id, num, polygon_str, centroid_str FROM holds ORDER BY num"
         assert [tuple(r) for r in sa.conn.execute(q)] == [tuple(r) for r in sb.conn.execute(q)]
-        for d in (sa, sb):  # id_mappings unique on both sides
-            assert d.conn.execute("SELECT count(*) FROM id_mappings WHERE backend = 'railway'").fetchone()[0] == \
-                d.conn.execute("SELECT count(DISTINCT entity_type || mastoc_id) FROM id_mappings "
+        for d in (sa, sb):  # the Railway mapping (sync_state) is unique on both sides
+            assert d.conn.execute("SELECT count(*) FROM sync_state WHERE backend = 'railway'").fetchone()[0] == \
+                d.conn.execute("SELECT count(DISTINCT entity_type || local_id) FROM sync_state "
                                "WHERE backend = 'railway'").fetchone()[0]
 
 
