@@ -399,6 +399,8 @@ def _write_local(c: Any, entity: str, values: dict[str, Any], *, exists: bool) -
     exists = exists or entity == "climb_personal"  # columns of an existing climb
     cols = [col for col in rm.WRITTEN[entity] if not (exists and col in rm.KEEP_ON_UPDATE.get(entity, ()))]
     vals = rm.normalize(entity, values)
+    if exists:  # a server that does not send a date (an older one) does not erase ours
+        cols = [col for col in cols if not (col in ("created_at", "date_modified") and vals.get(col) is None)]
     if entity == "face" and not exists and not vals.get("picture_path"):
         vals["picture_path"] = ""
     if entity == "face" and vals.get("wall_id") and c.execute("SELECT 1 FROM walls WHERE id = ?",
@@ -581,7 +583,7 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
 def _copy_climb(c: Any, cur: dict[str, Any]) -> str:
     """"Keep both": the local version becomes a new climb (new id, not on Stokt)."""
     cid = new_id()
-    cols = [col for col in rm.WRITTEN["climb"] if col not in ("stokt_id", "source")]
+    cols = [col for col in rm.WRITTEN["climb"] if col not in ("stokt_id", "source", "created_at")]
     c.execute(f"INSERT INTO climbs (id, {', '.join(cols)}, source, created_at) VALUES "
               f"({', '.join('?' * (len(cols) + 3))})",
               (cid, *(rm.normalize("climb", cur)[col] for col in cols), "mastoc", rows.now_ts()))
@@ -715,7 +717,8 @@ def _push_batch(store: Store, client: RailwayClient, entity: str, group: list[Ac
                          "description": r.get("description"), "is_private": bool(r.get("is_private")),
                          "is_benchmark": bool(x[1]) if x else False, "climbed_by": r.get("climbed_by") or 0,
                          "total_likes": r.get("total_likes") or 0, "total_comments": (x[2] or 0) if x else 0,
-                         "date_created": x[3] if x else None, "mirror_holds_list": (x[4] or None) if x else None})
+                         "date_created": x[3] if x else None, "mirror_holds_list": (x[4] or None) if x else None,
+                         "tags": r.get("tags") or "", "circuit": r.get("circuit") or ""})
     path = {"user": "/api/sync/import/users/batch", "hold": "/api/sync/import/holds/batch",
             "climb": "/api/sync/import/climbs/batch"}[entity]
     key = {"user": "users", "hold": "holds", "climb": "climbs"}[entity]
@@ -814,7 +817,8 @@ def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, re
                 "wall_stokt_id": wall[0] if wall else None,
                 "picture_path": row.get("picture_path") or "", "picture_width": row.get("picture_width"),
                 "picture_height": row.get("picture_height"), "feet_rules_options": opts,
-                "has_symmetry": bool(row.get("has_symmetry")), "name": row.get("name")})
+                "has_symmetry": bool(row.get("has_symmetry")), "name": row.get("name"),
+                "small_picture_path": row.get("small_picture_path"), "date_modified": row.get("date_modified")})
             answer = client.update_face(a.key, picture_sha256=remote_sha) if remote_sha else None
         elif create:
             answer = client.create_face(row.get("name") or "Wall", face_id=a.key, picture_sha256=remote_sha,
@@ -841,6 +845,12 @@ def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, re
     elif e == "climb":
         fields = {f: row.get(f) for f in ("name", "holds_list", "grade_font", "grade_ircra", "feet_rule", "description")}
         fields["is_private"] = bool(row.get("is_private"))
+        fields.update(tags=row.get("tags") or "", circuit=row.get("circuit") or "",
+                      mirror_holds_list=row.get("mirror_holds_list") or None)
+        if create and row.get("setter_id") and row["setter_id"] != plan.user_id and conn.execute(
+                "SELECT 1 FROM sync_state WHERE backend = ? AND entity_type = 'user' AND local_id = ?",
+                (BACKEND, row["setter_id"])).fetchone():
+            fields["setter_id"] = row["setter_id"]  # a setter the server knows (a "keep both" copy keeps it)
         if create:
             answer = client.create_climb(row["face_id"], row["name"], row["holds_list"], climb_id=a.key,
                                          **{k: v for k, v in fields.items() if k not in ("name", "holds_list")})

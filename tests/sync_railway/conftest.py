@@ -68,7 +68,11 @@ class LiveServer:
 
 def start_server(pg_server: Any, pg_template: str, data: Path) -> LiveServer:  # noqa: F811
     """A server on a fresh database with the admin account EMAIL / PASSWORD."""
-    url = fresh_pg_database(pg_server, pg_template)
+    return start_server_on(fresh_pg_database(pg_server, pg_template), data)
+
+
+def start_server_on(url: str, data: Path) -> LiveServer:
+    """A server on the (migrated, empty) database `url`, with the admin account EMAIL / PASSWORD."""
     settings = Settings(database_url=url, secret_key=SECRET, data_dir=data)
     app = create_app(settings, run_migrations=False)
     live = LiveServer(app, free_port()).start()

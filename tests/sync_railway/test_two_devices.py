@@ -252,3 +252,32 @@ def test_deleted_here_changed_there_is_a_conflict_both_ways(tmp_path: Path, serv
     assert [r[0] for r in server.sql("SELECT name FROM climbs")] == ["Two, renamed on A"]
     with Store.open(b) as s:
         assert s.climb(one) is None and s.climb(two).name == "Two, renamed on A"
+
+
+def test_keep_both_keeps_the_original_setter_on_the_copy(tmp_path: Path, server: LiveServer):
+    """Issue 9 §1: the copy made by "keep both" is credited to whoever set the climb, not to the account
+    that synced it (on this device, on the server and on the other device)."""
+    from mastoc.domain.ids import id_for_stokt
+
+    a, b = device(tmp_path, "a", server), device(tmp_path, "b", server)
+    face, _holds = _personal_wall(a)
+    setter = id_for_stokt("user", "5e7b0c1e-0000-4000-8000-000000000001")
+    with Store.open(a) as s, s.transaction() as c:
+        c.execute("INSERT INTO users (id, stokt_id, full_name, source) VALUES (?, ?, 'Zoé Setter', 'stokt')",
+                  (setter, "5e7b0c1e-0000-4000-8000-000000000001"))
+    cid = _climb(a, face)
+    _edit(a, cid, setter_id=setter)
+    assert sync(a)[1].ok
+    assert server.sql("SELECT setter_id FROM climbs WHERE id = :i", i=cid)[0][0] == setter
+    sync(b)
+    _edit(a, cid, name="Name from A")
+    assert sync(a)[1].ok
+    _edit(b, cid, name="Name from B")
+    rep = ops.run(ops.preview(ops.Op.RAILWAY_SYNC, b), b, resolutions={cid: "both"})
+    assert rep.ok, rep.errors
+    copy = "Name from B (my version)"
+    assert server.sql("SELECT setter_id FROM climbs WHERE name = :n", n=copy)[0][0] == setter
+    sync(a)
+    for d in (a, b):
+        with Store.open(d) as s:
+            assert s.conn.execute("SELECT setter_id FROM climbs WHERE name = ?", (copy,)).fetchone()[0] == setter

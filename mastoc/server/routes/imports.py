@@ -108,6 +108,13 @@ def _wall(session: Session, body: ImportWall) -> tuple[Wall, str]:
     return row, status
 
 
+def _date_or_none(text: str | None) -> Any:
+    try:
+        return parse_iso(text) if text else None
+    except ValueError:
+        return None
+
+
 def _face(session: Session, body: ImportFace) -> tuple[Face, str]:
     gym = session.execute(select(Gym).where(Gym.stokt_id == str(body.gym_stokt_id))).scalars().first()
     if gym is None:
@@ -124,6 +131,9 @@ def _face(session: Session, body: ImportFace) -> tuple[Face, str]:
               "source": "stokt"}
     if body.name is not None:
         values["name"] = body.name
+    for f in ("small_picture_path", "date_modified"):  # omitted: kept as they are
+        if f in body.model_fields_set:
+            values[f] = _date_or_none(body.date_modified) if f == "date_modified" else body.small_picture_path
     row, status = _upsert(session, Face, Face.stokt_id == sid, id_for_stokt("face", sid), values)
     row.synced_at = utcnow()
     if status != "exists":
@@ -194,9 +204,11 @@ def _climb(session: Session, body: ImportClimb, caller: Caller, faces: dict[str,
         "grade_font": body.grade_font, "grade_ircra": body.grade_ircra, "feet_rule": body.feet_rule,
         "description": body.description, "is_private": body.is_private, "source": "stokt",
     }
-    for f in ("climbed_by", "total_likes", "total_comments", "is_benchmark", "mirror_holds_list"):
+    for f in ("climbed_by", "total_likes", "total_comments", "is_benchmark", "mirror_holds_list", "tags", "circuit"):
         if f in body.model_fields_set:  # omitted counters keep their value (the old server reset them to 0)
             values[f] = getattr(body, f)
+            if f in ("tags", "circuit") and values[f] is None:
+                values[f] = ""
     if created_at is not None:
         values["created_at"] = created_at
     row = session.execute(select(Climb).where(Climb.stokt_id == sid)).scalars().first()
