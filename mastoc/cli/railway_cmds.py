@@ -144,6 +144,9 @@ def _print_sync(pv: Any, report: Any) -> None:
     for i in pv.items:
         if i.category == "conflict" or (i.entity != "hold" and len(pv.items) <= 50):
             print(f"  {i.direction:<4} {i.category:<16} {i.entity:<16} {i.title} ({i.detail})")
+    if report is None:
+        for w in pv.warnings:
+            print(f"note: {w}")
     if report is not None:
         print(report.message)
         for e in report.errors[:20]:

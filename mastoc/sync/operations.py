@@ -66,10 +66,11 @@ class Preview:
     items: list[PreviewItem]
     counts: dict[str, dict[str, int]]
     plan: object = field(repr=False)
+    warnings: list[str] = field(default_factory=list)  # what the run will not do, and why (each said once)
 
     def as_dict(self) -> dict[str, Any]:
         return {"op": self.op.value, "counts": self.counts,
-                "items": [{**asdict(i), "choices": list(i.choices)} for i in self.items]}
+                "items": [{**asdict(i), "choices": list(i.choices)} for i in self.items], "warnings": self.warnings}
 
 
 @dataclass
@@ -88,10 +89,11 @@ class RunReport:
     counts: dict[str, dict[str, int]]
     message: str
     errors: list[str]
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"op": self.op.value, "ok": self.ok, "cancelled": self.cancelled, "counts": self.counts,
-                "message": self.message, "errors": self.errors}
+                "message": self.message, "errors": self.errors, "warnings": self.warnings}
 
 
 ProgressFn = Callable[[Progress], None]
@@ -257,7 +259,7 @@ def preview(op: Op, data_dir: Path | str | None = None, *, full: bool = False, c
     with _open(data_dir) as store, railway.client_for(_dir(data_dir), on_wait=_waiter(say), cancelled=cancel) as client:
         plan = railway.plan_sync(store, client, progress=lambda s, d, t: say(Progress(s, d, t)), cancelled=cancel)
     items = [PreviewItem(**i) for i in plan.preview_items()]
-    return Preview(op, items, plan.counts(), plan)
+    return Preview(op, items, plan.counts(), plan, list(plan.warnings))
 
 
 def _waiter(say: ProgressFn) -> Callable[[float, str], None]:
@@ -280,7 +282,7 @@ def run(preview: Preview, data_dir: Path | str | None = None, *, selected: set[s
         rep = railway.apply_sync(store, client, cast(railway.SyncPlan, preview.plan), resolutions=resolutions or {},
                                  default_resolution=default_resolution,
                                  progress=lambda s, d, t: say(Progress(s, d, t)), cancelled=cancel)
-    return RunReport(op, rep.ok, rep.cancelled, rep.counts, rep.message, rep.errors)
+    return RunReport(op, rep.ok, rep.cancelled, rep.counts, rep.message, rep.errors, rep.warnings)
 
 
 # -- Stokt import ----------------------------------------------------------------------------------

@@ -24,7 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mastoc.backends.errors import AuthError, BackendError, BadRequestError, CancelledError, NotFoundError
+from mastoc.backends.errors import (
+    AuthError,
+    BackendError,
+    BadRequestError,
+    CancelledError,
+    NotFoundError,
+    ServerTooOldError,
+)
 from mastoc.backends.railway.client import RailwayClient
 from mastoc.domain.ids import id_for_stokt, new_id
 from mastoc.store import images, paths, rows
@@ -111,6 +118,7 @@ class SyncReport:
     message: str = ""
     errors: list[str] = field(default_factory=list)
     conflicts_left: int = 0
+    warnings: list[str] = field(default_factory=list)  # the plan's notes (said once), e.g. what waits for an admin
 
     def add(self, entity: str, kind: str, n: int = 1) -> None:
         c = self.counts.setdefault(entity, {})
@@ -244,7 +252,7 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
     plan.user_id, plan.is_admin = str(me.get("id")), me.get("role") == "admin"
     latest: dict[tuple[str, str], dict[str, Any]] = {}
     say("Reading the server's changes", 0, None)
-    for pages, page in enumerate(client.iter_changes(plan.cursor_from), 1):
+    for pages, page in enumerate(_changes(client, plan.cursor_from), 1):
         if page.reset:
             latest.clear()
             plan.warnings.append("the server's change history was reset; everything was compared again")
@@ -308,13 +316,67 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
     for sha, face in plan.downloads.items():
         plan.actions.append(Action("image", "download", sha, sha, f"Photo of face {face[:8]}", "to download"))
     pushes = local_changes(conn, state, touched)
-    held = [a for a in pushes if a.admin_only and not plan.is_admin]
-    if held:
-        plan.warnings.append(f"{len(held)} Stokt record(s) (gyms, setters, faces, holds) can only be sent by an "
-                             "admin account; they stay on this device")
-    plan.actions.extend(a for a in pushes if plan.is_admin or not a.admin_only)
+    plan.actions.extend(_hold_back(conn, plan, state, pushes))
     _name_annotated_holds(conn, plan.actions)
     return plan
+
+
+OLD_SERVER = ("{url} is an older mastoc server: it has no changes feed (GET /api/changes: HTTP 404), which this "
+              "version of mastoc syncs with. Upgrade the server: deploy this version of mastoc there and move its data "
+              "with `mastoc server migrate-from-old` (README, \"The server\"); then sync again")
+NO_WALL = ("the server does not have the wall {faces} yet, so {what} stay on this device. An admin must send the wall "
+           "first: `mastoc railway init-from-stokt` (on an empty server), or a sync by an admin account; then sync again")
+
+
+def _changes(client: RailwayClient, since: int) -> Any:
+    """The changes feed's pages; an older server without one gets one clear message."""
+    try:
+        yield from client.iter_changes(since)
+    except NotFoundError as exc:
+        if "/api/changes" not in str(exc):
+            raise
+        url = getattr(getattr(client, "transport", None), "base_url", None) or "the server"
+        raise ServerTooOldError(OLD_SERVER.format(url=str(url).rstrip("/")), status=404) from None
+
+
+def _hold_back(conn: Any, plan: SyncPlan, state: dict[tuple[str, str], tuple[str, str | None, str | None]],
+               pushes: list[Action]) -> list[Action]:
+    """The pushes this account can send. Stokt structure needs an admin; climbs, holds and annotations of a
+    face the server does not have (and will not get in this sync) would each be refused: they are held,
+    and the plan says so once."""
+    if plan.is_admin:
+        return pushes
+    held = [a for a in pushes if a.admin_only]
+    on_server = {lid for (e, lid) in state if e == "face"}
+    on_server |= {a.key for a in plan.actions if a.entity == "face" and a.remote is not None}
+    on_server |= {a.key for a in pushes if a.entity == "face" and not a.admin_only}
+    face_of: dict[str, dict[str, str]] = {
+        "climb": {r[0]: r[1] for r in conn.execute("SELECT id, face_id FROM climbs")},
+        "hold": {r[0]: r[1] for r in conn.execute("SELECT id, face_id FROM holds")},
+        "hold_annotation": {r[0]: r[1] for r in conn.execute(
+            "SELECT a.id, h.face_id FROM hold_annotations a JOIN holds h ON h.id = a.hold_id")},
+    }
+    waiting: dict[str, int] = {}
+    missing: set[str] = set()
+    keep: list[Action] = []
+    for a in pushes:
+        face = face_of.get(a.entity, {}).get(a.key)
+        if a.kind == "create" and face is not None and face not in on_server:
+            waiting[a.entity] = waiting.get(a.entity, 0) + 1
+            missing.add(face)
+        elif not a.admin_only:
+            keep.append(a)
+    if missing:
+        names = [r[0] or r[1] or fid for fid in sorted(missing) for r in
+                 [conn.execute("SELECT name, stokt_id FROM faces WHERE id = ?", (fid,)).fetchone() or (None, None)]]
+        words = {"climb": "climb(s)", "hold": "hold(s)", "hold_annotation": "hold annotation(s)"}
+        what = ", ".join(f"{n} {words[e]}" for e, n in sorted(waiting.items()))
+        plan.warnings.append(NO_WALL.format(faces=", ".join(repr(n) for n in names), what=what))
+    rest = [a for a in held if face_of.get(a.entity, {}).get(a.key) not in missing and a.key not in missing]
+    if rest and not missing:  # (sending the wall sends these too)
+        plan.warnings.append(f"{len(rest)} Stokt record(s) (gyms, walls, setters, faces, holds) can only be sent by "
+                             "an admin account; they stay on this device")
+    return keep
 
 
 def _name_annotated_holds(conn: Any, actions: list[Action]) -> None:
@@ -450,7 +512,7 @@ def apply_sync(store: Store, client: RailwayClient, plan: SyncPlan, *, resolutio
     """Write exactly `plan` (see the module docstring) and log the run in `sync_runs`."""
     say = progress or (lambda _s, _d, _t: None)
     is_cancelled = cancelled or (lambda: False)
-    rep = SyncReport()
+    rep = SyncReport(warnings=list(plan.warnings))
     resolutions = resolutions or {}
     with store.transaction() as c:
         run_id = c.execute("INSERT INTO sync_runs (backend, direction, started_at, status, counts) "
@@ -489,7 +551,10 @@ def _summary(rep: SyncReport) -> str:
         msg += f", {len(rep.errors)} problem(s)"
     if rep.cancelled:
         msg += "; cancelled (sync again to finish)"
-    return msg + "."
+    msg += "."
+    for w in rep.warnings:
+        msg += f" Note: {w}."
+    return msg
 
 
 def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport, resolutions: dict[str, str],
