@@ -18,8 +18,8 @@ import requests
 
 from mastoc.cli import main
 from mastoc.sync import operations as ops
-from tests.stokt.standin import StoktStandin
 from tests.server.conftest import fresh_pg_database
+from tests.stokt.standin import StoktStandin
 from tests.sync_railway.conftest import LiveServer, start_server_on, sync
 
 CLIMBER, CLIMBER_PASSWORD = "new.climber@example.org", "password-456"
