@@ -58,6 +58,8 @@ class PreviewItem:
     direction: str
     selectable: bool = False
     choices: tuple[str, ...] = ()
+    # a conflict, field by field: (field, base, mine, theirs); base None = not known on this device
+    compare: list[tuple[str, Any, Any, Any]] = field(default_factory=list)
 
 
 @dataclass

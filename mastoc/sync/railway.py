@@ -60,6 +60,7 @@ class Action:
     local_hash: str | None = None  # the local row's hash when planned (None: no local row)
     fields: list[str] = field(default_factory=list)
     admin_only: bool = False  # Stokt structure: only an admin account may send it
+    compare: list[tuple[str, Any, Any, Any]] = field(default_factory=list)  # conflicts: (field, base, mine, theirs)
 
     @property
     def direction(self) -> str:
@@ -102,7 +103,7 @@ class SyncPlan:
                 both = a.entity == "climb" and a.remote is not None and a.local_hash is not None
                 choices = ("mine", "theirs", "both") if both else ("mine", "theirs")
             out.append({"entity": a.entity, "category": a.kind, "key": a.key, "title": a.title, "detail": a.detail,
-                        "direction": a.direction, "selectable": False, "choices": choices})
+                        "direction": a.direction, "selectable": False, "choices": choices, "compare": list(a.compare)})
         return out
 
     def as_dict(self) -> dict[str, Any]:
@@ -315,6 +316,7 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
     plan.actions = [a for a in plan.actions if a.kind != "matched"] + [a for a in plan.actions if a.kind == "matched"]
     for sha, face in plan.downloads.items():
         plan.actions.append(Action("image", "download", sha, sha, f"Photo of face {face[:8]}", "to download"))
+    _compare_conflicts(conn, plan, locals_)
     pushes = local_changes(conn, state, touched)
     plan.actions.extend(_hold_back(conn, plan, state, pushes))
     _name_annotated_holds(conn, plan.actions)
@@ -326,6 +328,39 @@ OLD_SERVER = ("{url} is an older mastoc server: it has no changes feed (GET /api
               "with `mastoc server migrate-from-old` (README, \"The server\"); then sync again")
 NO_WALL = ("the server does not have the wall {faces} yet, so {what} stay on this device. An admin must send the wall "
            "first: `mastoc railway init-from-stokt` (on an empty server), or a sync by an admin account; then sync again")
+
+
+# what a conflict shows, per entity: the fields a person recognises (ids of parents are left out)
+_SHOWN_SKIP = {"stokt_id", "face_id", "gym_id", "hold_id", "list_id", "climb_id", "setter_id", "source"}
+
+
+def _compare_conflicts(conn: Any, plan: SyncPlan, locals_: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """Each conflict gets its field-by-field comparison: the base (the server's version at the last
+    sync, `sync_state.base_values`; None when this device has no copy of it), mine and theirs."""
+    conflicts = [a for a in plan.actions if a.kind == "conflict"]
+    if not conflicts:
+        return
+    bases = {(r[0], r[1]): r[2] for r in conn.execute(
+        "SELECT entity_type, local_id, base_values FROM sync_state WHERE backend = ? AND base_values IS NOT NULL",
+        (BACKEND,))}
+    for a in conflicts:
+        base = json.loads(bases[(a.entity, a.key)]) if (a.entity, a.key) in bases else None
+        mine = locals_.get(a.entity, {}).get(a.key)
+        a.compare = compare_versions(a.entity, base, mine, a.remote)
+
+
+def compare_versions(entity: str, base: dict[str, Any] | None, mine: dict[str, Any] | None,
+                     theirs: dict[str, Any] | None) -> list[tuple[str, Any, Any, Any]]:
+    """(field, base, mine, theirs) for every shown field where the versions are not all the same; a
+    version that does not exist (deleted on that side, or no base known) gives None values."""
+    fields = [f for f in (*rm.HASHED[entity], *rm.HASHED_EXTRA.get(entity, ())) if f not in _SHOWN_SKIP]
+    rows = []
+    for f in fields:
+        vals = [None if v is None else rm.normalize_one(f, v.get(f)) for v in (base, mine, theirs)]
+        if mine is not None and theirs is not None and vals[1] == vals[2] and (base is None or vals[0] == vals[1]):
+            continue
+        rows.append((f, *vals))
+    return rows
 
 
 def _changes(client: RailwayClient, since: int) -> Any:
@@ -448,8 +483,10 @@ def _set_state(c: Any, entity: str, local_id: str, remote_id: str, values: dict[
     eh = rm.edit_hash(entity, values) if values is not None and entity in rm.EDIT else None
     c.execute("DELETE FROM sync_state WHERE backend = ? AND entity_type = ? AND (local_id = ? OR remote_id = ?)",
               (BACKEND, entity, local_id, remote_id))
+    base = json.dumps(rm.normalize(entity, values), ensure_ascii=False, default=str) if values is not None else None
     c.execute("INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
-              "last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)", (BACKEND, entity, local_id, remote_id, h, eh, rows.now_ts()))
+              "last_seen_at, base_values) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              (BACKEND, entity, local_id, remote_id, h, eh, rows.now_ts(), base))
 
 
 def _drop_state(c: Any, entity: str, local_id: str) -> None:

@@ -98,6 +98,10 @@ def _norm(field: str, value: Any) -> Any:
     return value
 
 
+def normalize_one(field: str, value: Any) -> Any:
+    return _norm(field, value)
+
+
 def normalize(entity: str, values: dict[str, Any]) -> dict[str, Any]:
     return {f: _norm(f, values.get(f)) for f in WRITTEN[entity]}
 

@@ -281,3 +281,16 @@ def test_keep_both_keeps_the_original_setter_on_the_copy(tmp_path: Path, server:
     for d in (a, b):
         with Store.open(d) as s:
             assert s.conn.execute("SELECT setter_id FROM climbs WHERE name = ?", (copy,)).fetchone()[0] == setter
+
+
+def test_a_conflict_shows_base_mine_and_theirs_field_by_field(tmp_path: Path, server: LiveServer):
+    """Issue 9 §5: "keep mine / take theirs" is not a blind choice: the plan keeps the base version's
+    content (not only its hash) and every conflict lists each field as base, mine and theirs."""
+    a, b, cid = _two_edits(tmp_path, server)
+    pv = ops.preview(ops.Op.RAILWAY_SYNC, b)
+    (conflict,) = [i for i in pv.items if i.category == "conflict"]
+    rows = {f: (base, mine, theirs) for f, base, mine, theirs in conflict.compare}
+    assert rows["name"] == ("Garage traverse", "Name from B", "Name from A")
+    assert rows["grade_font"] == ("6A", "6A", "6B")
+    assert "holds_list" not in rows  # the same everywhere: not listed
+    assert pv.as_dict()["items"][[i.key for i in pv.items].index(cid)]["compare"]
