@@ -149,7 +149,7 @@ class ClimbCreate(In):
     circuit: Annotated[Str, Field(max_length=50000)] = ""
     mirror_holds_list: Annotated[Str, Field(max_length=20000)] | None = None
     setter_id: uuid.UUID | None = Field(default=None, description="who set it, when not the caller (a copy of "
-                                        "another setter's climb keeps its setter); the caller stays its creator")
+                                        "another setter's climb keeps its setter); an unknown user is ignored. The caller stays its creator")
 
 
 class ClimbUpdate(In):

@@ -19,8 +19,11 @@ MAX_TEXT = 60  # longer values are cut in the cell; the tooltip has all of it
 _BOOLEANS = {"is_private", "is_public", "is_benchmark", "is_project", "has_symmetry", "is_active"}
 
 
+_LABELS = {"grade_ircra": "grade (IRCRA)", "grade_font": "grade"}
+
+
 def field_label(name: str) -> str:
-    return FIELD_WORDS.get(name, name.replace("_", " "))
+    return _LABELS.get(name) or FIELD_WORDS.get(name, name.replace("_", " "))
 
 
 def value_text(name: str, value: Any) -> str:
