@@ -322,7 +322,7 @@ def _preview_import(data_dir: Path | str | None, full: bool, say: ProgressFn, ca
         items.append(PreviewItem(
             entity="climb", category=a.kind, key=a.local_id, title=a.name or a.stokt_id,
             detail=_climb_detail(values, a.fields, a.kind), direction="pull",
-            choices=("mine", "theirs") if a.kind == "conflict" else ()))
+            choices=("mine", "theirs") if a.kind == "conflict" else (), compare=list(a.compare)))
     for p in plan.photos:
         if p.get("status") == "to download":
             items.append(PreviewItem("image", "new", f"face:{p['face']}", f"Wall photo of face {p['face']}",
