@@ -499,7 +499,7 @@ def _write_local(c: Any, entity: str, values: dict[str, Any], *, exists: bool) -
     cols = [col for col in rm.WRITTEN[entity] if not (exists and col in rm.KEEP_ON_UPDATE.get(entity, ()))]
     vals = rm.normalize(entity, values)
     if exists:  # a server that does not send a date (an older one) does not erase ours
-        cols = [col for col in cols if not (col in ("created_at", "date_modified") and vals.get(col) is None)]
+        cols = [col for col in cols if not (col in ("created_at", "added_at", "date_modified") and vals.get(col) is None)]
     if entity == "face" and not exists and not vals.get("picture_path"):
         vals["picture_path"] = ""
     if entity == "face" and vals.get("wall_id") and c.execute("SELECT 1 FROM walls WHERE id = ?",
@@ -975,19 +975,24 @@ def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, re
             with store.transaction() as c:  # the server kept another id (an annotation made elsewhere)
                 c.execute("UPDATE hold_annotations SET id = ? WHERE id = ?", (str(answer["id"]), a.key))
             a.key = row["id"] = str(answer["id"])
+        created = rm.local_ts(answer.get("created_at"))
+        if created and created != row.get("created_at"):  # the server's creation date, on every device
+            with store.transaction() as c:
+                c.execute("UPDATE hold_annotations SET created_at = ? WHERE id = ?", (created, a.key))
+            row["created_at"] = created
         _record_answer(store, e, a.key, f"{int(num[0])}:{a.key}", None, row)
     elif e == "list":
         body = {"description": row.get("description"), "is_public": bool(row.get("is_public"))}
         answer = (client.create_list(row["name"], list_id=a.key, **body) if create
                   else client.update_list(a.key, name=row["name"], **body))
-        _record_answer(store, e, a.key, a.key, answer, row)
+        _record_answer(store, e, a.key, a.key, answer, row, write_back=True)  # the server's creation date
     elif e == "list_item":
         if create:
             answer = client.add_list_item(row["list_id"], row["climb_id"], item_id=a.key, position=int(row["position"] or 0))
         else:
             answer = _call(client, "PATCH", f"/api/lists/{row['list_id']}/items/{a.key}",
                            body={"position": int(row["position"] or 0)})
-        _record_answer(store, e, a.key, f"{row['list_id']}:{a.key}", answer, row)
+        _record_answer(store, e, a.key, f"{row['list_id']}:{a.key}", answer, row, write_back=True)
     rep.add(e, "created" if create else "updated_remote")
 
 

@@ -63,9 +63,9 @@ WRITTEN: dict[str, tuple[str, ...]] = {
               "feet_rule", "description", "tags", "circuit", "is_private", "is_benchmark", "climbed_by", "total_likes",
               "total_comments", "source", "created_at"),
     "climb_personal": PERSONAL,
-    "hold_annotation": ("hold_id", "grip_type", "condition", "difficulty", "notes"),
-    "list": ("name", "description", "is_public", "source"),
-    "list_item": ("list_id", "climb_id", "position"),
+    "hold_annotation": ("hold_id", "grip_type", "condition", "difficulty", "notes", "created_at"),
+    "list": ("name", "description", "is_public", "source", "created_at"),
+    "list_item": ("list_id", "climb_id", "position", "added_at"),
 }
 KEEP_ON_UPDATE: dict[str, tuple[str, ...]] = {"face": ("gym_id", "picture_path"), "hold": ("centroid_str", "area")}
 
@@ -196,13 +196,14 @@ def remote_to_local(entity: str, data: dict[str, Any], lk: Lookup) -> dict[str, 
         if hold is None:
             return None
         return {"id": d["id"], "hold_id": hold, "grip_type": d.get("grip_type"), "condition": d.get("condition"),
-                "difficulty": d.get("difficulty"), "notes": d.get("notes")}
+                "difficulty": d.get("difficulty"), "notes": d.get("notes"), "created_at": local_ts(d.get("created_at"))}
     if entity == "list":
         return {"id": d["id"], "name": d.get("name") or "", "description": d.get("description"),
-                "is_public": d.get("is_public"), "source": d.get("source") or "mastoc"}
+                "is_public": d.get("is_public"), "source": d.get("source") or "mastoc",
+                "created_at": local_ts(d.get("created_at"))}
     if entity == "list_item":
         return {"id": d["id"], "list_id": d.get("list_id"), "climb_id": d.get("climb_id"),
-                "position": d.get("position") or 0}
+                "position": d.get("position") or 0, "added_at": local_ts(d.get("added_at"))}
     return None
 
 

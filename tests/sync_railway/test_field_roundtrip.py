@@ -46,6 +46,9 @@ DEVICE_LOCAL = {
     ("climbs", "synced_at"): "when this device last received the climb from Stokt",
     ("climbs", "remote_deleted_at"): "this device's Stokt import saw the climb vanish upstream",
     ("faces", "synced_at"): "when this device last received the face from Stokt",
+    **{(t, "updated_at"): "when this device last wrote the row (each device's own clock: sync order comes from the "
+                          "changes feed and content hashes, never from timestamps)"
+       for t in ("gyms", "walls", "faces", "climbs", "hold_annotations", "climb_lists")},
 }
 
 # (table, column) compared through a mapping, and why
@@ -98,13 +101,18 @@ def _climber_adds(d: Path) -> None:
         stokt_climb = s.conn.execute("SELECT id FROM climbs WHERE source = 'stokt' ORDER BY id LIMIT 1").fetchone()[0]
         hold_id = s.conn.execute("SELECT id FROM holds ORDER BY num LIMIT 1").fetchone()[0]
         lst, item = new_id(), new_id()
+        t1, t2 = "2025-03-01T10:00:00+00:00", "2025-03-02T11:30:00+00:00"
         with s.transaction() as c:
+            c.execute("UPDATE climbs SET mirror_holds_list = ?, updated_at = ? WHERE id = ?",
+                      (f"S{holds[2]} O{holds[1]} T{holds[0]}", t2, mine.id))
             c.execute("UPDATE climbs SET personal_notes = 'heel hook', personal_rating = 4, is_project = 1 WHERE id = ?",
                       (stokt_climb,))
-            c.execute("INSERT INTO hold_annotations (id, hold_id, grip_type, condition, difficulty, notes) "
-                      "VALUES (?, ?, 'reglette', 'ok', 'dure', 'sharp')", (new_id(), hold_id))
-            c.execute("INSERT INTO climb_lists (id, name, description, is_public) VALUES (?, 'Projets', 'été', 0)", (lst,))
-            c.execute("INSERT INTO list_items (id, list_id, climb_id, position) VALUES (?, ?, ?, 3)", (item, lst, mine.id))
+            c.execute("INSERT INTO hold_annotations (id, hold_id, grip_type, condition, difficulty, notes, created_at, "
+                      "updated_at) VALUES (?, ?, 'reglette', 'ok', 'dure', 'sharp', ?, ?)", (new_id(), hold_id, t1, t2))
+            c.execute("INSERT INTO climb_lists (id, name, description, is_public, created_at, updated_at) "
+                      "VALUES (?, 'Projets', 'été', 0, ?, ?)", (lst, t1, t2))
+            c.execute("INSERT INTO list_items (id, list_id, climb_id, position, added_at) VALUES (?, ?, ?, 3, ?)",
+                      (item, lst, mine.id, t1))
 
 
 def test_every_column_of_every_synced_table_arrives_on_b(tmp_path: Path, server: LiveServer, standin: StoktStandin,
