@@ -5,11 +5,13 @@ the outcome here (`show_error`). The password lives in the line edit only: it is
 attempt and never put in a log, a status message or an exception text.
 
 The fields are wide enough for a whole server URL and e-mail (at least 40 characters, more when the
-given text is longer), and an error wraps inside the dialog: long URLs in it get break
+given text is longer), and an error wraps inside the dialog: long words in it (URLs) get break
 opportunities after `/` and `.`, and the dialog grows in height to show every line.
 """
 
 from __future__ import annotations
+
+import re
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -24,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from mastoc.ui.sync_words import BACKEND_NAMES
+
+_LONG_WORD = re.compile(r"\S{30,}")
 
 
 class LoginDialog(QDialog):
@@ -90,8 +94,8 @@ class LoginDialog(QDialog):
         self.password.setFocus()
 
     def _set_error_text(self, text: str) -> None:
-        # zero-width spaces after / and . let a long URL wrap instead of widening the dialog
-        self.error.setText(text.replace("/", "/\u200b").replace(".", ".\u200b"))
+        # in a long word (a URL), zero-width spaces after / and . let it wrap instead of widening the dialog
+        self.error.setText(_LONG_WORD.sub(lambda m: m.group(0).replace("/", "/\u200b").replace(".", ".\u200b"), text))
         self.error.show()
         self.layout().activate()
         self.resize(self.width(), max(self.height(), self.sizeHint().height()))
