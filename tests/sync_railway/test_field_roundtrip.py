@@ -39,6 +39,8 @@ LOCAL_TABLES = {
     "sync_conflicts": "this device's conflict decisions",
     "settings": "this device's choices (active backend)",
     "id_mappings": "which records THIS device received from / sent to Stokt (B never talked to Stokt)",
+    "climb_trash": "this device's deleted climbs, for undo (deletions travel as tombstones)",
+    "stokt_push_base": "this device's base for pushing its edits of Stokt climbs to Stokt",
 }
 
 # (table, column) that may differ, and why
