@@ -354,12 +354,12 @@ def compare_versions(entity: str, base: dict[str, Any] | None, mine: dict[str, A
     """(field, base, mine, theirs) for every shown field where the versions are not all the same; a
     version that does not exist (deleted on that side, or no base known) gives None values."""
     fields = [f for f in (*rm.HASHED[entity], *rm.HASHED_EXTRA.get(entity, ())) if f not in _SHOWN_SKIP]
-    rows = []
+    rows: list[tuple[str, Any, Any, Any]] = []
     for f in fields:
-        vals = [None if v is None else rm.normalize_one(f, v.get(f)) for v in (base, mine, theirs)]
-        if mine is not None and theirs is not None and vals[1] == vals[2] and (base is None or vals[0] == vals[1]):
+        b, m, t = (None if v is None else rm.normalize_one(f, v.get(f)) for v in (base, mine, theirs))
+        if mine is not None and theirs is not None and m == t and (base is None or b == m):
             continue
-        rows.append((f, *vals))
+        rows.append((f, b, m, t))
     return rows
 
 
