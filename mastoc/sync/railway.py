@@ -376,11 +376,19 @@ def _changes(client: RailwayClient, since: int) -> Any:
 
 def _hold_back(conn: Any, plan: SyncPlan, state: dict[tuple[str, str], tuple[str, str | None, str | None]],
                pushes: list[Action]) -> list[Action]:
-    """The pushes this account can send. Stokt structure needs an admin; climbs, holds and annotations of a
-    face the server does not have (and will not get in this sync) would each be refused: they are held,
-    and the plan says so once."""
+    """The pushes this account can send. Stokt structure, and changes to climbs imported from Stokt, need
+    an admin; climbs, holds and annotations of a face the server does not have (and will not get in this
+    sync) would each be refused: they are held, and the plan says so once."""
     if plan.is_admin:
         return pushes
+    from_stokt = {r[0] for r in conn.execute("SELECT id, stokt_id FROM climbs WHERE stokt_id IS NOT NULL")
+                  if r[0] == id_for_stokt("climb", str(r[1]))}
+    stokt_edits = [a for a in pushes if a.entity == "climb" and a.kind == "update" and a.key in from_stokt]
+    if stokt_edits:
+        plan.warnings.append(f"{len(stokt_edits)} climb(s) imported from Stokt changed on this device; only an admin "
+                             "account may change them on the server: they stay on this device")
+        edited = {a.key for a in stokt_edits}
+        pushes = [a for a in pushes if not (a.entity == "climb" and a.key in edited and a.kind == "update")]
     held = [a for a in pushes if a.admin_only]
     on_server = {lid for (e, lid) in state if e == "face"}
     on_server |= {a.key for a in plan.actions if a.entity == "face" and a.remote is not None}

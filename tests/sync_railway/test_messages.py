@@ -112,3 +112,26 @@ def test_an_older_server_is_named_with_how_to_upgrade_it(tmp_path: Path, old_ser
     assert "older mastoc server" in err and "mastoc server migrate-from-old" in err
     assert len(err.strip().splitlines()) == 1
     assert main(["--data-dir", str(d), "railway", "sync", "--json"]) == 6
+
+
+def test_a_climber_is_told_once_that_stokt_climbs_changed_here_need_an_admin(
+        tmp_path: Path, server: LiveServer, standin: StoktStandin, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Climbs imported from Stokt may only be changed on the server by an admin: a climber's local
+    changes to them (here: tags that the server did not have before) are one note, not one refusal each."""
+    from mastoc.store.db import Store
+    from tests.sync_railway.conftest import device
+
+    monkeypatch.setenv("MASTOC_STOKT_URL", standin.url)
+    admin = device(tmp_path, "admin", server)
+    ops.login("stokt", standin.username, standin.password, url=standin.url, data_dir=admin)
+    assert ops.run(ops.preview(ops.Op.STOKT_IMPORT, admin), admin).ok
+    assert sync(admin)[1].ok
+    d = _climber_device(tmp_path, server, standin)
+    assert ops.run(ops.preview(ops.Op.RAILWAY_SYNC, d), d).ok
+    with Store.open(d) as s, s.transaction() as c:
+        c.execute("UPDATE climbs SET tags = 'mine' WHERE id IN (SELECT id FROM climbs WHERE stokt_id IS NOT NULL "
+                  "ORDER BY id LIMIT 5)")
+    pv = ops.preview(ops.Op.RAILWAY_SYNC, d)
+    assert [w for w in pv.warnings if "5 climb(s) imported from Stokt" in w]
+    rep = ops.run(pv, d)
+    assert rep.ok and rep.errors == []
