@@ -2,7 +2,7 @@
 and Stokt modification date (issue 9).
 
 Revision ID: i9_fields
-Revises: 0002
+Revises: i13_prod
 Create Date: 2026-12-01 08:30:00
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'i9_fields'
-down_revision = '0002'
+down_revision = 'i13_prod'
 branch_labels = None
 depends_on = None
 
