@@ -116,3 +116,14 @@ def test_locked_database_is_a_clear_error(loaded: Path, fixtures_dir: Path) -> N
 def test_empty_store_climbs_says_what_to_do(tmp_path: Path) -> None:
     r = run(tmp_path, "climbs")
     assert r.returncode == 6 and "load a backup" in r.stderr
+
+
+def test_climbs_text_ignores_accents_and_case(loaded: Path) -> None:
+    """Issue 9 §5: `mastoc climbs --text` finds accented names typed without accents, in any case."""
+    names = {}
+    for text in ("echouffe", "ÉCHOUFFE", "seance", "SÉANCE"):
+        r = run(loaded, "climbs", "--text", text, "--limit", "0", "--json")
+        assert r.returncode == 0, r.stderr
+        names[text] = {c["name"] for c in json.loads(r.stdout)["climbs"]}
+    assert "Échouffe" in names["echouffe"] and names["echouffe"] == names["ÉCHOUFFE"]
+    assert "Séance De Fin De Bloc" in names["seance"] and names["seance"] == names["SÉANCE"]

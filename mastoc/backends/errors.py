@@ -44,6 +44,10 @@ class NotFoundError(BackendError):
     """The resource does not exist (404): an unknown gym, face or climb."""
 
 
+class ServerTooOldError(NotFoundError):
+    """The server lacks an endpoint this version needs (an older mastoc server): upgrade it."""
+
+
 class BadRequestError(BackendError):
     """The backend refused the request body (400); `details` holds its field errors."""
 

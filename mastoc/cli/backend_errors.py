@@ -22,6 +22,8 @@ def backend_errors(action: str, service: str, login_command: str) -> Iterator[No
             raise CliError(f"login failed: {service} refused the e-mail or password", EXIT_AUTH) from None
         hint = "" if login_command in str(exc) else f"; run `{login_command}`"
         raise CliError(f"{action}: {exc}{hint}", EXIT_AUTH) from None
+    except be.ServerTooOldError as exc:
+        raise CliError(f"{action}: {exc}", EXIT_NOT_FOUND) from None
     except be.NotFoundError as exc:
         raise CliError(f"{action}: not found on {service} ({exc})", EXIT_NOT_FOUND) from None
     except be.RateLimitedError as exc:

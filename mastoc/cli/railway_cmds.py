@@ -136,6 +136,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shown(value: Any) -> str:
+    text = "—" if value in (None, "") else repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
 def _print_sync(pv: Any, report: Any) -> None:
     print("preview (nothing written)" if report is None else "sync with the mastoc server")
     for entity, counts in sorted(pv.counts.items()):
@@ -144,8 +149,11 @@ def _print_sync(pv: Any, report: Any) -> None:
     for i in pv.items:
         if i.category == "conflict" or (i.entity != "hold" and len(pv.items) <= 50):
             print(f"  {i.direction:<4} {i.category:<16} {i.entity:<16} {i.title} ({i.detail})")
+        if i.category == "conflict":
+            for name, base, mine, theirs in i.compare:  # field by field: the base, mine and theirs
+                print(f"        {name}: at the last sync {_shown(base)} · mine {_shown(mine)} · theirs {_shown(theirs)}")
     for w in getattr(pv, "warnings", [])[:20]:
-        print(f"warning: {w}", file=sys.stderr)
+        print(f"note: {w}", file=sys.stderr if report is not None else sys.stdout)
     if report is not None:
         print(report.message)
         for e in report.errors[:20]:

@@ -57,6 +57,8 @@ class Face(SQLModel, table=True):
     picture_width: int | None = None
     picture_height: int | None = None
     picture_sha256: str | None = Field(default=None, max_length=64)
+    small_picture_path: str | None = Field(default=None, max_length=500)
+    date_modified: datetime | None = None  # Stokt's modification date of the face
     feet_rules_options: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
     has_symmetry: bool = False
     owner_id: str | None = Field(default=None, max_length=36, index=True)
@@ -123,6 +125,8 @@ class Climb(SQLModel, table=True):
     grade_ircra: float | None = None
     feet_rule: str | None = Field(default=None, max_length=100)
     description: str | None = Field(default=None, sa_column=Column(Text))
+    tags: str = Field(default="", sa_column=Column(Text, nullable=False, default="", server_default=""))  # comma-separated
+    circuit: str = Field(default="", sa_column=Column(Text, nullable=False, default="", server_default=""))  # JSON text or ""
     is_private: bool = False
     is_benchmark: bool = False
     climbed_by: int = 0

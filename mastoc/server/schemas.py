@@ -167,6 +167,11 @@ class ClimbCreate(In):
     feet_rule: Annotated[Str, Field(max_length=100)] | None = None
     description: Annotated[Str, Field(max_length=20000)] | None = None
     is_private: bool = False
+    tags: Annotated[Str, Field(max_length=5000)] = ""
+    circuit: Annotated[Str, Field(max_length=50000)] = ""
+    mirror_holds_list: Annotated[Str, Field(max_length=20000)] | None = None
+    setter_id: uuid.UUID | None = Field(default=None, description="who set it, when not the caller (a copy of "
+                                        "another setter's climb keeps its setter); an unknown user is ignored. The caller stays its creator")
 
 
 class ClimbUpdate(In):
@@ -179,6 +184,9 @@ class ClimbUpdate(In):
     feet_rule: Annotated[Str, Field(max_length=100)] | None = None
     description: Annotated[Str, Field(max_length=20000)] | None = None
     is_private: bool | None = None
+    tags: Annotated[Str, Field(max_length=5000)] | None = None
+    circuit: Annotated[Str, Field(max_length=50000)] | None = None
+    mirror_holds_list: Annotated[Str, Field(max_length=20000)] | None = None
     personal_notes: Annotated[Str, Field(max_length=20000)] | None = None
     personal_rating: Annotated[int, Field(ge=0, le=10)] | None = None
     is_project: bool | None = None
@@ -200,6 +208,11 @@ class ClimbResponse(BaseModel):
     climbed_by: int = 0
     total_likes: int = 0
     source: str
+    mirror_holds_list: str | None = None
+    tags: str = ""
+    circuit: str = ""
+    is_benchmark: bool = False
+    total_comments: int = 0
     personal_notes: str | None = None
     personal_rating: int | None = None
     is_project: bool = False
@@ -260,6 +273,8 @@ class FaceSummary(BaseModel):
     picture_sha256: str | None = None
     source: str = "stokt"
     owner_id: str | None = None
+    small_picture_path: str | None = None
+    date_modified: str | None = None
     feet_rules_options: list[str] = []
     has_symmetry: bool = False
     created_at: str | None = None
@@ -468,6 +483,8 @@ class ImportFace(In):
     feet_rules_options: Annotated[list[Annotated[Str, Field(max_length=100)]], Field(max_length=50)] = []
     has_symmetry: bool = False
     name: Annotated[Str, Field(max_length=255)] | None = None
+    small_picture_path: Annotated[Str, Field(max_length=500)] | None = None
+    date_modified: Annotated[Str, Field(max_length=64)] | None = None
 
 
 class ImportHold(HoldGeometry):
@@ -498,6 +515,8 @@ class ImportClimb(In):
     total_likes: Count = 0
     total_comments: Count = 0
     date_created: Annotated[Str, Field(max_length=64)] | None = None
+    tags: Annotated[Str, Field(max_length=5000)] | None = None  # comma-separated, as the desktop stores them
+    circuit: Annotated[Str, Field(max_length=50000)] | None = None  # JSON text, as the desktop stores it
 
 
 class ImportResult(BaseModel):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mastoc.domain.models import Climb, Face, Gym, Hold, User, Wall
 from mastoc.errors import UserFacingError
-from mastoc.store import images, paths, rows, schema
+from mastoc.store import images, names_schema, paths, rows, schema
 
 # How long a writer waits for another mastoc (app, CLI, sync) holding the write lock.
 BUSY_TIMEOUT_MS = int(os.environ.get("MASTOC_BUSY_TIMEOUT_MS", "10000"))
@@ -337,6 +337,7 @@ def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
         target, uri=uri, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
     )
     conn.row_factory = sqlite3.Row
+    names_schema.register_functions(conn)
     return conn
 
 

@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from mastoc.domain.models import Role
+from mastoc.domain.textfold import fold
 from mastoc.store import annotation_schema
 
 SORTS = ("newest", "grade", "name", "popularity")
@@ -45,8 +46,8 @@ class ClimbQuery:
     face_id: str | None = None
     grade_min: float | None = None  # IRCRA, inclusive
     grade_max: float | None = None  # IRCRA, exclusive (the upper edge of the top band)
-    setter: str | None = None  # a user id, or a case-insensitive part of the setter's name
-    text: str | None = None  # case-insensitive part of the climb's name
+    setter: str | None = None  # a user id, or a part of the setter's name (accents and case ignored)
+    text: str | None = None  # a part of the climb's name (accents and case ignored: `textfold`)
     feet_rule: str | None = None
     benchmark_only: bool = False
     holds_all: tuple[HoldFilter, ...] = ()
@@ -162,12 +163,13 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
         where.append("c.grade_ircra IS NOT NULL")
     if q.setter:
         where.append(
-            "(c.setter_id = ? OR c.setter_id IN (SELECT id FROM users WHERE full_name LIKE ? ESCAPE '\\'))"
+            "(c.setter_id = ? OR c.setter_id IN (SELECT id FROM users WHERE mastoc_fold(full_name) LIKE ? ESCAPE '\\'))"
         )
-        params.extend((q.setter, f"%{_escape_like(q.setter)}%"))
+        params.extend((q.setter, f"%{_escape_like(fold(q.setter))}%"))
     if q.text:
-        where.append("c.name LIKE ? ESCAPE '\\'")
-        params.append(f"%{_escape_like(q.text)}%")
+        # accents and case do not matter: the folded name is kept in `name_search` on every write
+        where.append("c.name_search LIKE ? ESCAPE '\\'")
+        params.append(f"%{_escape_like(fold(q.text))}%")
     if q.feet_rule:
         where.append("c.feet_rule = ?")
         params.append(q.feet_rule)

@@ -38,7 +38,7 @@ def load_locals(conn: sqlite3.Connection, stokt_ids: Sequence[str], backend: str
         chunk = ids[start:start + _CHUNK]
         marks = ", ".join("?" * len(chunk))
         cur = conn.execute(
-            f"SELECT {_SELECT}, s.base_hash, s.base_edit_hash, c.remote_deleted_at FROM climbs c "
+            f"SELECT {_SELECT}, s.base_hash, s.base_edit_hash, c.remote_deleted_at, s.base_values FROM climbs c "
             "LEFT JOIN sync_state s ON s.backend = ? AND s.entity_type = 'climb' AND s.local_id = c.id "
             f"WHERE c.stokt_id IN ({marks})",
             [backend, *chunk],
@@ -50,6 +50,7 @@ def load_locals(conn: sqlite3.Connection, stokt_ids: Sequence[str], backend: str
             out[row["stokt_id"]] = LocalClimb(
                 id=row["id"], stokt_id=row["stokt_id"], row=row, base_hash=values[n],
                 base_edit_hash=values[n + 1], deleted_upstream=values[n + 2] is not None,
+                base_values=json.loads(values[n + 3]) if values[n + 3] else None,
             )
     return out
 
@@ -123,22 +124,24 @@ def apply_climb_actions(conn: sqlite3.Connection, actions: Sequence[ClimbAction]
         written += len(index_rows)
     if new:
         conn.executemany(
-            "INSERT INTO id_mappings (entity_type, mastoc_id, backend, remote_id, sync_direction, synced_at) "
-            "VALUES ('climb', ?, ?, ?, 'stokt_to_mastoc', ?) ON CONFLICT DO NOTHING",
-            [(a.local_id, backend, a.stokt_id, now) for a in new],
+            "INSERT INTO id_mappings (entity_type, mastoc_id, stokt_id, sync_direction, synced_at) "
+            "VALUES ('climb', ?, ?, 'stokt_to_mastoc', ?) ON CONFLICT DO NOTHING",
+            [(a.local_id, a.stokt_id, now) for a in new],
         )
     seen = [a for a in actions if a.kind != "deleted_upstream"]
     if seen:
         conn.executemany(
             "INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
-            "seen_pass, last_seen_at, remote_deleted_at) VALUES (?, 'climb', ?, ?, ?, ?, ?, ?, NULL) "
+            "seen_pass, last_seen_at, remote_deleted_at, base_values) VALUES (?, 'climb', ?, ?, ?, ?, ?, ?, NULL, ?) "
             "ON CONFLICT(backend, entity_type, remote_id) DO UPDATE SET local_id = excluded.local_id, "
             "base_hash = coalesce(excluded.base_hash, sync_state.base_hash), "
+            "base_values = coalesce(excluded.base_values, sync_state.base_values), "
             "base_edit_hash = coalesce(excluded.base_edit_hash, sync_state.base_edit_hash), "
             "seen_pass = coalesce(excluded.seen_pass, sync_state.seen_pass), "
             "last_seen_at = excluded.last_seen_at, "
             "remote_deleted_at = NULL",
-            [(backend, a.local_id, a.stokt_id, a.base_hash, a.base_edit_hash, pass_id, now) for a in seen],
+            [(backend, a.local_id, a.stokt_id, a.base_hash, a.base_edit_hash, pass_id, now,
+              json.dumps(a.base_values, ensure_ascii=False) if a.base_values is not None else None) for a in seen],
         )
     restored = [a for a in actions if a.kind == "restored"]
     if restored:

@@ -333,10 +333,10 @@ def _record_mappings(c: Any, entities: dict[str, dict[str, Any]], maps: dict[str
         id_map = maps.get(kind, {})
         for e in items.values():
             if e.stokt_id:
-                mapping_rows.append((kind, id_map.get(e.id, e.id), "stokt", str(e.stokt_id), "stokt_to_mastoc", now))
+                mapping_rows.append((kind, id_map.get(e.id, e.id), str(e.stokt_id), "stokt_to_mastoc", now))
     c.executemany(
-        "INSERT INTO id_mappings (entity_type, mastoc_id, backend, remote_id, sync_direction, synced_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        "INSERT INTO id_mappings (entity_type, mastoc_id, stokt_id, sync_direction, synced_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         mapping_rows,
     )
 

@@ -58,6 +58,8 @@ class PreviewItem:
     direction: str
     selectable: bool = False
     choices: tuple[str, ...] = ()
+    # a conflict, field by field: (field, base, mine, theirs); base None = not known on this device
+    compare: list[tuple[str, Any, Any, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -89,10 +91,11 @@ class RunReport:
     counts: dict[str, dict[str, int]]
     message: str
     errors: list[str]
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"op": self.op.value, "ok": self.ok, "cancelled": self.cancelled, "counts": self.counts,
-                "message": self.message, "errors": self.errors}
+                "message": self.message, "errors": self.errors, "warnings": self.warnings}
 
 
 ProgressFn = Callable[[Progress], None]
@@ -228,7 +231,6 @@ def _forget_server(data_dir: Path | str | None) -> None:
     with _open(data_dir) as store, store.transaction() as c:
         for table in ("sync_state", "sync_cursors"):
             c.execute(f"DELETE FROM {table} WHERE backend = 'railway'")
-        c.execute("DELETE FROM id_mappings WHERE backend = 'railway'")
 
 
 def logout(backend: str, data_dir: Path | str | None = None) -> None:
@@ -297,7 +299,7 @@ def run(preview: Preview, data_dir: Path | str | None = None, *, selected: set[s
         rep = railway.apply_sync(store, client, cast(railway.SyncPlan, preview.plan), resolutions=resolutions or {},
                                  default_resolution=default_resolution,
                                  progress=lambda s, d, t: say(Progress(s, d, t)), cancelled=cancel)
-    return RunReport(op, rep.ok, rep.cancelled, rep.counts, rep.message, rep.errors)
+    return RunReport(op, rep.ok, rep.cancelled, rep.counts, rep.message, rep.errors, rep.warnings)
 
 
 # -- Stokt import ----------------------------------------------------------------------------------
@@ -335,7 +337,7 @@ def _preview_import(data_dir: Path | str | None, full: bool, say: ProgressFn, ca
         items.append(PreviewItem(
             entity="climb", category=a.kind, key=a.local_id, title=a.name or a.stokt_id,
             detail=_climb_detail(values, a.fields, a.kind), direction="pull",
-            choices=("mine", "theirs") if a.kind == "conflict" else ()))
+            choices=("mine", "theirs") if a.kind == "conflict" else (), compare=list(a.compare)))
     for p in plan.photos:
         if p.get("status") == "to download":
             items.append(PreviewItem("image", "new", f"face:{p['face']}", f"Wall photo of face {p['face']}",

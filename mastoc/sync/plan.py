@@ -13,6 +13,10 @@ what the store holds plus the sync base (content hashes at the last sync). The 3
   version is kept in `sync_conflicts` by the applier);
 - a known climb missing from a complete remote pass -> `deleted_upstream` (flagged, never dropped).
 
+Every action that saw the remote version carries its editable fields (`base_values`), which the
+applier keeps as the new base's content; a conflict carries its field-by-field comparison
+(`compare`: base, mine, theirs) for the preview.
+
 Applying the actions (`mastoc.sync.apply`) and re-planning gives only `unchanged`: idempotent.
 """
 
@@ -64,6 +68,7 @@ class LocalClimb:
     base_hash: str | None = None
     base_edit_hash: str | None = None
     deleted_upstream: bool = False
+    base_values: Mapping[str, Any] | None = None  # the editable fields of the base version, when recorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,8 @@ class ClimbAction:
     base_edit_hash: str | None = None
     losing: dict[str, Any] | None = None  # the version a conflict resolution discards
     resolution: str | None = None  # "mine" / "theirs" when a conflict was resolved
+    base_values: dict[str, Any] | None = None  # the remote version's editable fields: the new base's content
+    compare: list[tuple[str, Any, Any, Any]] = field(default_factory=list)  # conflicts: (field, base, mine, theirs)
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.local_id, "stokt_id": self.stokt_id, "name": self.name}
@@ -100,10 +107,12 @@ def plan_climb(remote: RemoteClimb, local: LocalClimb | None, resolve: str | Non
     """The action for one remote climb (see the module docstring). `resolve`: None, "mine", "theirs"."""
     r = remote.row
     r_hash, r_edit = content_hash(r), edit_hash(r)
+    r_base = {c: r.get(c) for c in EDIT_FIELDS}
     if local is None:
         values = dict(r)
         return ClimbAction("new", str(r["id"]), remote.stokt_id, str(r.get("name") or ""),
-                           fields=list(_HASHED), values=values, base_hash=r_hash, base_edit_hash=r_edit)
+                           fields=list(_HASHED), values=values, base_hash=r_hash, base_edit_hash=r_edit,
+                           base_values=r_base)
     lrow = local.row
     base_hash = local.base_hash if local.base_hash is not None else content_hash(lrow)
     base_edit = local.base_edit_hash if local.base_edit_hash is not None else edit_hash(lrow)
@@ -114,13 +123,13 @@ def plan_climb(remote: RemoteClimb, local: LocalClimb | None, resolve: str | Non
         changed = _diff(lrow, r, columns)
         return ClimbAction(kind, local.id, remote.stokt_id, name, fields=changed,
                            values={c: r.get(c) for c in changed}, base_hash=r_hash,
-                           base_edit_hash=r_edit, losing=losing, resolution=resolution)
+                           base_edit_hash=r_edit, losing=losing, resolution=resolution, base_values=r_base)
 
     if r_hash == base_hash:
         if local.deleted_upstream:
             return act("restored", ())
         return ClimbAction("unchanged", local.id, remote.stokt_id, name, base_hash=base_hash,
-                           base_edit_hash=base_edit)
+                           base_edit_hash=base_edit, base_values=r_base)
     local_edit = edit_hash(lrow)
     local_changed = local_edit != base_edit
     remote_edit_changed = r_edit != base_edit
@@ -130,9 +139,12 @@ def plan_climb(remote: RemoteClimb, local: LocalClimb | None, resolve: str | Non
             return act(kind, _HASHED, losing={c: lrow.get(c) for c in EDIT_FIELDS}, resolution="theirs")
         if resolve == "mine":
             return act(kind, NON_EDIT_FIELDS, losing={c: r.get(c) for c in EDIT_FIELDS}, resolution="mine")
+        base = local.base_values
+        compare = [(c, None if base is None else base.get(c), lrow.get(c), r.get(c)) for c in EDIT_FIELDS
+                   if not (lrow.get(c) == r.get(c) and (base is None or base.get(c) == r.get(c)))]
         return ClimbAction("conflict", local.id, remote.stokt_id, name,
                            fields=_diff(lrow, r, EDIT_FIELDS), base_hash=local.base_hash,
-                           base_edit_hash=local.base_edit_hash)
+                           base_edit_hash=local.base_edit_hash, compare=compare)
     if local_changed and not remote_edit_changed:
         return act(kind, NON_EDIT_FIELDS)  # keep the local edits; take counters and the like
     return act(kind, _HASHED)

@@ -28,7 +28,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mastoc.backends.errors import AuthError, BackendError, BadRequestError, CancelledError, NotFoundError
+from mastoc.backends.errors import (
+    AuthError,
+    BackendError,
+    BadRequestError,
+    CancelledError,
+    NotFoundError,
+    ServerTooOldError,
+)
 from mastoc.backends.railway.client import RailwayClient
 from mastoc.domain.ids import id_for_stokt, new_id
 from mastoc.edits.climbs import trash_climb
@@ -59,6 +66,7 @@ class Action:
     local_hash: str | None = None  # the local row's hash when planned (None: no local row)
     fields: list[str] = field(default_factory=list)
     admin_only: bool = False  # Stokt structure: only an admin account may send it
+    compare: list[tuple[str, Any, Any, Any]] = field(default_factory=list)  # conflicts: (field, base, mine, theirs)
 
     @property
     def direction(self) -> str:
@@ -103,7 +111,7 @@ class SyncPlan:
                 both = a.entity == "climb" and a.remote is not None and a.local_hash is not None
                 choices = ("mine", "theirs", "both") if both else ("mine", "theirs")
             out.append({"entity": a.entity, "category": a.kind, "key": a.key, "title": a.title, "detail": a.detail,
-                        "direction": a.direction, "selectable": False, "choices": choices})
+                        "direction": a.direction, "selectable": False, "choices": choices, "compare": list(a.compare)})
         return out
 
     def as_dict(self) -> dict[str, Any]:
@@ -119,6 +127,7 @@ class SyncReport:
     message: str = ""
     errors: list[str] = field(default_factory=list)
     conflicts_left: int = 0
+    warnings: list[str] = field(default_factory=list)  # the plan's notes (said once), e.g. what waits for an admin
 
     def add(self, entity: str, kind: str, n: int = 1) -> None:
         c = self.counts.setdefault(entity, {})
@@ -252,7 +261,7 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
     plan.user_id, plan.is_admin = str(me.get("id")), me.get("role") == "admin"
     latest: dict[tuple[str, str], dict[str, Any]] = ra.load_deferred(conn, BACKEND)  # feed records win
     say("Reading the server's changes", 0, None)
-    for pages, page in enumerate(client.iter_changes(plan.cursor_from), 1):
+    for pages, page in enumerate(_changes(client, plan.cursor_from), 1):
         if page.reset:
             latest.clear()
             plan.warnings.append("the server's change history was reset; everything was compared again")
@@ -319,14 +328,110 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
     plan.actions = [a for a in plan.actions if a.kind != "matched"] + [a for a in plan.actions if a.kind == "matched"]
     for sha, face in plan.downloads.items():
         plan.actions.append(Action("image", "download", sha, sha, f"Photo of face {face[:8]}", "to download"))
+    _compare_conflicts(conn, plan, locals_)
     pushes = local_changes(conn, state, touched)
-    held = [a for a in pushes if a.admin_only and not plan.is_admin]
-    if held:
-        plan.warnings.append(f"{len(held)} Stokt record(s) (gyms, setters, faces, holds) can only be sent by an "
-                             "admin account; they stay on this device")
-    plan.actions.extend(a for a in pushes if plan.is_admin or not a.admin_only)
+    plan.actions.extend(_hold_back(conn, plan, state, pushes))
     _name_annotated_holds(conn, plan.actions)
     return plan
+
+
+OLD_SERVER = ("{url} is an older mastoc server: it has no changes feed (GET /api/changes: HTTP 404), which this "
+              "version of mastoc syncs with. Upgrade the server: deploy this version of mastoc there and move its data "
+              "with `mastoc server migrate-from-old` (README, \"The server\"); then sync again")
+NO_WALL = ("the server does not have the wall {faces} yet, so {what} stay on this device. An admin must send the wall "
+           "first: `mastoc railway init-from-stokt` (on an empty server), or a sync by an admin account; then sync again")
+
+
+# what a conflict shows, per entity: the fields a person recognises (ids of parents are left out)
+_SHOWN_SKIP = {"stokt_id", "face_id", "gym_id", "hold_id", "list_id", "climb_id", "setter_id", "source"}
+
+
+def _compare_conflicts(conn: Any, plan: SyncPlan, locals_: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """Each conflict gets its field-by-field comparison: the base (the server's version at the last
+    sync, `sync_state.base_values`; None when this device has no copy of it), mine and theirs."""
+    conflicts = [a for a in plan.actions if a.kind == "conflict"]
+    if not conflicts:
+        return
+    bases = {(r[0], r[1]): r[2] for r in conn.execute(
+        "SELECT entity_type, local_id, base_values FROM sync_state WHERE backend = ? AND base_values IS NOT NULL",
+        (BACKEND,))}
+    for a in conflicts:
+        base = json.loads(bases[(a.entity, a.key)]) if (a.entity, a.key) in bases else None
+        mine = locals_.get(a.entity, {}).get(a.key)
+        a.compare = compare_versions(a.entity, base, mine, a.remote)
+
+
+def compare_versions(entity: str, base: dict[str, Any] | None, mine: dict[str, Any] | None,
+                     theirs: dict[str, Any] | None) -> list[tuple[str, Any, Any, Any]]:
+    """(field, base, mine, theirs) for every shown field where the versions are not all the same; a
+    version that does not exist (deleted on that side, or no base known) gives None values."""
+    fields = [f for f in (*rm.HASHED[entity], *rm.HASHED_EXTRA.get(entity, ())) if f not in _SHOWN_SKIP]
+    rows: list[tuple[str, Any, Any, Any]] = []
+    for f in fields:
+        b, m, t = (None if v is None else rm.normalize_one(f, v.get(f)) for v in (base, mine, theirs))
+        if mine is not None and theirs is not None and m == t and (base is None or b == m):
+            continue
+        rows.append((f, b, m, t))
+    return rows
+
+
+def _changes(client: RailwayClient, since: int) -> Any:
+    """The changes feed's pages; an older server without one gets one clear message."""
+    try:
+        yield from client.iter_changes(since)
+    except NotFoundError as exc:
+        if "/api/changes" not in str(exc):
+            raise
+        url = getattr(getattr(client, "transport", None), "base_url", None) or "the server"
+        raise ServerTooOldError(OLD_SERVER.format(url=str(url).rstrip("/")), status=404) from None
+
+
+def _hold_back(conn: Any, plan: SyncPlan, state: dict[tuple[str, str], tuple[str, str | None, str | None]],
+               pushes: list[Action]) -> list[Action]:
+    """The pushes this account can send. Stokt structure, and changes to climbs imported from Stokt, need
+    an admin; climbs, holds and annotations of a face the server does not have (and will not get in this
+    sync) would each be refused: they are held, and the plan says so once."""
+    if plan.is_admin:
+        return pushes
+    from_stokt = {r[0] for r in conn.execute("SELECT id, stokt_id FROM climbs WHERE stokt_id IS NOT NULL")
+                  if r[0] == id_for_stokt("climb", str(r[1]))}
+    stokt_edits = [a for a in pushes if a.entity == "climb" and a.kind == "update" and a.key in from_stokt]
+    if stokt_edits:
+        plan.warnings.append(f"{len(stokt_edits)} climb(s) imported from Stokt changed on this device; only an admin "
+                             "account may change them on the server: they stay on this device")
+        edited = {a.key for a in stokt_edits}
+        pushes = [a for a in pushes if not (a.entity == "climb" and a.key in edited and a.kind == "update")]
+    held = [a for a in pushes if a.admin_only]
+    on_server = {lid for (e, lid) in state if e == "face"}
+    on_server |= {a.key for a in plan.actions if a.entity == "face" and a.remote is not None}
+    on_server |= {a.key for a in pushes if a.entity == "face" and not a.admin_only}
+    face_of: dict[str, dict[str, str]] = {
+        "climb": {r[0]: r[1] for r in conn.execute("SELECT id, face_id FROM climbs")},
+        "hold": {r[0]: r[1] for r in conn.execute("SELECT id, face_id FROM holds")},
+        "hold_annotation": {r[0]: r[1] for r in conn.execute(
+            "SELECT a.id, h.face_id FROM hold_annotations a JOIN holds h ON h.id = a.hold_id")},
+    }
+    waiting: dict[str, int] = {}
+    missing: set[str] = set()
+    keep: list[Action] = []
+    for a in pushes:
+        face = face_of.get(a.entity, {}).get(a.key)
+        if a.kind == "create" and face is not None and face not in on_server:
+            waiting[a.entity] = waiting.get(a.entity, 0) + 1
+            missing.add(face)
+        elif not a.admin_only:
+            keep.append(a)
+    if missing:
+        names = [r[0] or r[1] or fid for fid in sorted(missing) for r in
+                 [conn.execute("SELECT name, stokt_id FROM faces WHERE id = ?", (fid,)).fetchone() or (None, None)]]
+        words = {"climb": "climb(s)", "hold": "hold(s)", "hold_annotation": "hold annotation(s)"}
+        what = ", ".join(f"{n} {words[e]}" for e, n in sorted(waiting.items()))
+        plan.warnings.append(NO_WALL.format(faces=", ".join(repr(n) for n in names), what=what))
+    rest = [a for a in held if face_of.get(a.entity, {}).get(a.key) not in missing and a.key not in missing]
+    if rest and not missing:  # (sending the wall sends these too)
+        plan.warnings.append(f"{len(rest)} Stokt record(s) (gyms, walls, setters, faces, holds) can only be sent by "
+                             "an admin account; they stay on this device")
+    return keep
 
 
 def _name_annotated_holds(conn: Any, actions: list[Action]) -> None:
@@ -398,20 +503,14 @@ def _set_state(c: Any, entity: str, local_id: str, remote_id: str, values: dict[
     eh = rm.edit_hash(entity, values) if values is not None and entity in rm.EDIT else None
     c.execute("DELETE FROM sync_state WHERE backend = ? AND entity_type = ? AND (local_id = ? OR remote_id = ?)",
               (BACKEND, entity, local_id, remote_id))
-    c.execute("DELETE FROM id_mappings WHERE backend = ? AND entity_type = ? AND (mastoc_id = ? OR remote_id = ?)",
-              (BACKEND, entity, local_id, remote_id))
+    base = json.dumps(rm.normalize(entity, values), ensure_ascii=False, default=str) if values is not None else None
     c.execute("INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
-              "last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)", (BACKEND, entity, local_id, remote_id, h, eh, rows.now_ts()))
-    if entity != "image":
-        c.execute("INSERT INTO id_mappings (entity_type, mastoc_id, backend, remote_id, sync_direction, synced_at) "
-                  "VALUES (?, ?, ?, ?, 'both', ?) ON CONFLICT DO NOTHING",
-                  (entity, local_id, BACKEND, remote_id, rows.now_ts()))
+              "last_seen_at, base_values) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              (BACKEND, entity, local_id, remote_id, h, eh, rows.now_ts(), base))
 
 
 def _drop_state(c: Any, entity: str, local_id: str) -> None:
     c.execute("DELETE FROM sync_state WHERE backend = ? AND entity_type = ? AND local_id = ?", (BACKEND, entity, local_id))
-    c.execute("DELETE FROM id_mappings WHERE backend = ? AND entity_type = ? AND mastoc_id = ?",
-              (BACKEND, entity, local_id))
 
 
 def _write_local(c: Any, entity: str, values: dict[str, Any], *, exists: bool) -> None:
@@ -419,6 +518,8 @@ def _write_local(c: Any, entity: str, values: dict[str, Any], *, exists: bool) -
     exists = exists or entity == "climb_personal"  # columns of an existing climb
     cols = [col for col in rm.WRITTEN[entity] if not (exists and col in rm.KEEP_ON_UPDATE.get(entity, ()))]
     vals = rm.normalize(entity, values)
+    if exists:  # a server that does not send a date (an older one) does not erase ours
+        cols = [col for col in cols if not (col in ("created_at", "added_at", "date_modified") and vals.get(col) is None)]
     if entity == "face" and not exists and not vals.get("picture_path"):
         vals["picture_path"] = ""
     if entity == "face" and vals.get("wall_id") and c.execute("SELECT 1 FROM walls WHERE id = ?",
@@ -438,10 +539,10 @@ def _write_local(c: Any, entity: str, values: dict[str, Any], *, exists: bool) -
         c.execute("DELETE FROM climb_holds WHERE climb_id = ?", (values["id"],))
         c.executemany(rows.CLIMB_HOLD_INSERT, rows.climb_hold_rows(values["id"], vals["holds_list"], vals["grade_ircra"]))
         if vals.get("stokt_id"):
-            c.execute("DELETE FROM id_mappings WHERE entity_type = 'climb' AND backend = 'stokt' AND mastoc_id = ? "
-                      "AND remote_id != ?", (values["id"], vals["stokt_id"]))
-            c.execute("INSERT INTO id_mappings (entity_type, mastoc_id, backend, remote_id, sync_direction, synced_at) "
-                      "VALUES ('climb', ?, 'stokt', ?, 'railway', ?) ON CONFLICT DO NOTHING",
+            c.execute("DELETE FROM id_mappings WHERE entity_type = 'climb' AND ((mastoc_id = ? AND stokt_id != ?) "
+                      "OR (stokt_id = ? AND mastoc_id != ?))", (values["id"], vals["stokt_id"], vals["stokt_id"], values["id"]))
+            c.execute("INSERT INTO id_mappings (entity_type, mastoc_id, stokt_id, sync_direction, synced_at) "
+                      "VALUES ('climb', ?, ?, 'stokt_to_mastoc', ?) ON CONFLICT DO NOTHING",
                       (values["id"], vals["stokt_id"], rows.now_ts()))
 
 
@@ -478,7 +579,7 @@ def apply_sync(store: Store, client: RailwayClient, plan: SyncPlan, *, resolutio
     """Write exactly `plan` (see the module docstring) and log the run in `sync_runs`."""
     say = progress or (lambda _s, _d, _t: None)
     is_cancelled = cancelled or (lambda: False)
-    rep = SyncReport()
+    rep = SyncReport(warnings=list(plan.warnings))
     resolutions = resolutions or {}
     with store.transaction() as c:
         run_id = c.execute("INSERT INTO sync_runs (backend, direction, started_at, status, counts) "
@@ -517,7 +618,10 @@ def _summary(rep: SyncReport) -> str:
         msg += f", {len(rep.errors)} problem(s)"
     if rep.cancelled:
         msg += "; cancelled (sync again to finish)"
-    return msg + "."
+    msg += "."
+    for w in rep.warnings:
+        msg += f" Note: {w}."
+    return msg
 
 
 def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport, resolutions: dict[str, str],
@@ -625,7 +729,7 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
 def _copy_climb(c: Any, cur: dict[str, Any]) -> str:
     """"Keep both": the local version becomes a new climb (new id, not on Stokt)."""
     cid = new_id()
-    cols = [col for col in rm.WRITTEN["climb"] if col not in ("stokt_id", "source")]
+    cols = [col for col in rm.WRITTEN["climb"] if col not in ("stokt_id", "source", "created_at")]
     c.execute(f"INSERT INTO climbs (id, {', '.join(cols)}, source, created_at) VALUES "
               f"({', '.join('?' * (len(cols) + 3))})",
               (cid, *(rm.normalize("climb", cur)[col] for col in cols), "mastoc", rows.now_ts()))
@@ -759,7 +863,8 @@ def _push_batch(store: Store, client: RailwayClient, entity: str, group: list[Ac
                          "description": r.get("description"), "is_private": bool(r.get("is_private")),
                          "is_benchmark": bool(x[1]) if x else False, "climbed_by": r.get("climbed_by") or 0,
                          "total_likes": r.get("total_likes") or 0, "total_comments": (x[2] or 0) if x else 0,
-                         "date_created": x[3] if x else None, "mirror_holds_list": (x[4] or None) if x else None})
+                         "date_created": x[3] if x else None, "mirror_holds_list": (x[4] or None) if x else None,
+                         "tags": r.get("tags") or "", "circuit": r.get("circuit") or ""})
     path = {"user": "/api/sync/import/users/batch", "hold": "/api/sync/import/holds/batch",
             "climb": "/api/sync/import/climbs/batch"}[entity]
     key = {"user": "users", "hold": "holds", "climb": "climbs"}[entity]
@@ -878,7 +983,8 @@ def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, re
                 "wall_stokt_id": wall[0] if wall else None,
                 "picture_path": row.get("picture_path") or "", "picture_width": row.get("picture_width"),
                 "picture_height": row.get("picture_height"), "feet_rules_options": opts,
-                "has_symmetry": bool(row.get("has_symmetry")), "name": row.get("name")})
+                "has_symmetry": bool(row.get("has_symmetry")), "name": row.get("name"),
+                "small_picture_path": row.get("small_picture_path"), "date_modified": row.get("date_modified")})
             answer = client.update_face(a.key, picture_sha256=remote_sha) if remote_sha else None
         elif create:
             answer = client.create_face(row.get("name") or "Wall", face_id=a.key, picture_sha256=remote_sha,
@@ -905,6 +1011,12 @@ def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, re
     elif e == "climb":
         fields = {f: row.get(f) for f in ("name", "holds_list", "grade_font", "grade_ircra", "feet_rule", "description")}
         fields["is_private"] = bool(row.get("is_private"))
+        fields.update(tags=row.get("tags") or "", circuit=row.get("circuit") or "",
+                      mirror_holds_list=row.get("mirror_holds_list") or None)
+        if create and row.get("setter_id") and row["setter_id"] != plan.user_id and conn.execute(
+                "SELECT 1 FROM sync_state WHERE backend = ? AND entity_type = 'user' AND local_id = ?",
+                (BACKEND, row["setter_id"])).fetchone():
+            fields["setter_id"] = row["setter_id"]  # a setter the server knows (a "keep both" copy keeps it)
         if create:
             answer = client.create_climb(row["face_id"], row["name"], row["holds_list"], climb_id=a.key,
                                          **{k: v for k, v in fields.items() if k not in ("name", "holds_list")})
@@ -927,19 +1039,24 @@ def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, re
             with store.transaction() as c:  # the server kept another id (an annotation made elsewhere)
                 c.execute("UPDATE hold_annotations SET id = ? WHERE id = ?", (str(answer["id"]), a.key))
             a.key = row["id"] = str(answer["id"])
+        created = rm.local_ts(answer.get("created_at"))
+        if created and created != row.get("created_at"):  # the server's creation date, on every device
+            with store.transaction() as c:
+                c.execute("UPDATE hold_annotations SET created_at = ? WHERE id = ?", (created, a.key))
+            row["created_at"] = created
         _record_answer(store, e, a.key, f"{int(num[0])}:{a.key}", None, row)
     elif e == "list":
         body = {"description": row.get("description"), "is_public": bool(row.get("is_public"))}
         answer = (client.create_list(row["name"], list_id=a.key, **body) if create
                   else client.update_list(a.key, name=row["name"], **body))
-        _record_answer(store, e, a.key, a.key, answer, row)
+        _record_answer(store, e, a.key, a.key, answer, row, write_back=True)  # the server's creation date
     elif e == "list_item":
         if create:
             answer = client.add_list_item(row["list_id"], row["climb_id"], item_id=a.key, position=int(row["position"] or 0))
         else:
             answer = _call(client, "PATCH", f"/api/lists/{row['list_id']}/items/{a.key}",
                            body={"position": int(row["position"] or 0)})
-        _record_answer(store, e, a.key, f"{row['list_id']}:{a.key}", answer, row)
+        _record_answer(store, e, a.key, f"{row['list_id']}:{a.key}", answer, row, write_back=True)
     rep.add(e, "created" if create else "updated_remote")
 
 

@@ -5,12 +5,16 @@ Both sides are turned into the same shape, a dict of LOCAL column values, before
 hash computed from a server record and one computed from the local row agree when the data do.
 Fields that differ only in representation between the two sides (timestamps, the hold centroid's
 text, `area`, a face's `picture_path` and gym of a personal wall) are carried but never hashed.
+Fields added to the sync later (`HASHED_EXTRA`: tags, circuit, benchmark flag, mirror holds, small
+picture) enter a hash only when they hold a value, so the bases recorded before them stay valid.
+Every column of every synced table travels (tests/sync_railway/test_field_roundtrip.py checks it).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 # entity -> local table
@@ -36,6 +40,11 @@ HASHED: dict[str, tuple[str, ...]] = {
     "list": ("name", "description", "is_public"),
     "list_item": ("list_id", "climb_id", "position"),
 }
+# hashed only when not empty (see the module docstring)
+HASHED_EXTRA: dict[str, tuple[str, ...]] = {
+    "climb": ("tags", "circuit", "is_benchmark", "mirror_holds_list"),
+    "face": ("small_picture_path",),
+}
 # fields a person edits: the base of the 3-way check (the rest follows the server)
 EDIT: dict[str, tuple[str, ...]] = {
     **HASHED,
@@ -47,22 +56,27 @@ WRITTEN: dict[str, tuple[str, ...]] = {
     "wall": ("stokt_id", "gym_id", "name", "angle", "is_active", "feet_rules", "default_feet_rule", "source"),
     "user": ("stokt_id", "full_name", "avatar_path", "source"),
     "face": ("stokt_id", "gym_id", "wall_id", "name", "picture_path", "picture_width", "picture_height", "picture_sha256",
-             "feet_rules_options", "has_symmetry", "source"),
+             "small_picture_path", "feet_rules_options", "has_symmetry", "source", "date_modified"),
     "hold": ("face_id", "num", "stokt_id", "area", "polygon_str", "touch_polygon_str", "path_str", "centroid_str",
              "top_polygon_str", "center_tape_str", "left_tape_str", "right_tape_str"),
-    "climb": ("stokt_id", "face_id", "setter_id", "name", "holds_list", "grade_font", "grade_ircra", "feet_rule",
-              "description", "is_private", "climbed_by", "total_likes", "source"),
+    "climb": ("stokt_id", "face_id", "setter_id", "name", "holds_list", "mirror_holds_list", "grade_font", "grade_ircra",
+              "feet_rule", "description", "tags", "circuit", "is_private", "is_benchmark", "climbed_by", "total_likes",
+              "total_comments", "source", "created_at"),
     "climb_personal": PERSONAL,
-    "hold_annotation": ("hold_id", "grip_type", "condition", "difficulty", "notes"),
-    "list": ("name", "description", "is_public", "source"),
-    "list_item": ("list_id", "climb_id", "position"),
+    "hold_annotation": ("hold_id", "grip_type", "condition", "difficulty", "notes", "created_at"),
+    "list": ("name", "description", "is_public", "source", "created_at"),
+    "list_item": ("list_id", "climb_id", "position", "added_at"),
 }
 KEEP_ON_UPDATE: dict[str, tuple[str, ...]] = {"face": ("gym_id", "picture_path"), "hold": ("centroid_str", "area")}
 
 
 def _norm(field: str, value: Any) -> Any:
-    if field in ("is_private", "is_public", "has_symmetry", "is_project", "is_active"):
+    if field in ("is_private", "is_public", "has_symmetry", "is_project", "is_active", "is_benchmark"):
         return int(bool(value))
+    if field in ("tags", "circuit", "mirror_holds_list"):
+        return value or ""
+    if field in ("climbed_by", "total_likes", "total_comments"):
+        return int(value or 0)
     if field == "grade_ircra":
         return None if value is None else round(float(value), 4)
     if field in ("num", "position", "personal_rating"):
@@ -84,6 +98,10 @@ def _norm(field: str, value: Any) -> Any:
     return value
 
 
+def normalize_one(field: str, value: Any) -> Any:
+    return _norm(field, value)
+
+
 def normalize(entity: str, values: dict[str, Any]) -> dict[str, Any]:
     return {f: _norm(f, values.get(f)) for f in WRITTEN[entity]}
 
@@ -93,7 +111,9 @@ def _digest(values: tuple[Any, ...]) -> str:
 
 
 def content_hash(entity: str, values: dict[str, Any]) -> str:
-    return _digest(tuple(_norm(f, values.get(f)) for f in HASHED[entity]))
+    base = tuple(_norm(f, values.get(f)) for f in HASHED[entity])
+    extra = tuple((f, v) for f in HASHED_EXTRA.get(entity, ()) if (v := _norm(f, values.get(f))) not in ("", 0, None))
+    return _digest(base + extra if extra else base)
 
 
 def edit_hash(entity: str, values: dict[str, Any]) -> str:
@@ -101,7 +121,18 @@ def edit_hash(entity: str, values: dict[str, Any]) -> str:
 
 
 def changed_fields(entity: str, a: dict[str, Any], b: dict[str, Any]) -> list[str]:
-    return [f for f in HASHED[entity] if _norm(f, a.get(f)) != _norm(f, b.get(f))]
+    return [f for f in (*HASHED[entity], *HASHED_EXTRA.get(entity, ())) if _norm(f, a.get(f)) != _norm(f, b.get(f))]
+
+
+def local_ts(value: Any) -> str | None:
+    """A server timestamp (naive UTC ISO 8601) as the store writes it (UTC with `+00:00`)."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
 
 
 class Lookup:
@@ -132,15 +163,17 @@ def remote_to_local(entity: str, data: dict[str, Any], lk: Lookup) -> dict[str, 
         return {"id": d["id"], "stokt_id": d.get("stokt_id"), "gym_id": d.get("gym_id"), "wall_id": d.get("wall_id"),
                 "name": d.get("name"), "picture_path": d.get("picture_path") or "", "picture_width": d.get("picture_width"),
                 "picture_height": d.get("picture_height"), "picture_sha256": lk.image_local.get(sha, sha) if sha else None,
+                "small_picture_path": d.get("small_picture_path"),
                 "feet_rules_options": d.get("feet_rules_options") or [], "has_symmetry": d.get("has_symmetry"),
-                "source": d.get("source") or "stokt", "_remote_sha": sha}
+                "source": d.get("source") or "stokt", "date_modified": local_ts(d.get("date_modified")),
+                "_remote_sha": sha}
     if entity == "hold":
         uid = d.get("uid")
         if not uid:
             return None
         cx, cy = d.get("centroid_x"), d.get("centroid_y")
         return {"id": uid, "face_id": d.get("face_id"), "num": int(d["id"]), "stokt_id": d.get("stokt_id"),
-                "area": None if d.get("area") is None else str(d["area"]), "polygon_str": d.get("polygon_str") or "",
+                "area": _area(d.get("area"), stokt=d.get("stokt_id") is not None), "polygon_str": d.get("polygon_str") or "",
                 "touch_polygon_str": d.get("touch_polygon_str"), "path_str": d.get("path_str"),
                 "centroid_str": _centroid(cx, cy, stokt=d.get("stokt_id") is not None),
                 "top_polygon_str": d.get("top_polygon_str"), "center_tape_str": d.get("center_tape_str"),
@@ -149,11 +182,13 @@ def remote_to_local(entity: str, data: dict[str, Any], lk: Lookup) -> dict[str, 
         setter = d.get("setter_id")
         return {"id": d["id"], "stokt_id": d.get("stokt_id"), "face_id": d.get("face_id"),
                 "setter_id": setter if setter in lk.users else None, "name": d.get("name") or "",
-                "holds_list": d.get("holds_list") or "", "grade_font": d.get("grade_font"),
-                "grade_ircra": d.get("grade_ircra"), "feet_rule": d.get("feet_rule"),
-                "description": d.get("description"), "is_private": d.get("is_private"),
+                "holds_list": d.get("holds_list") or "", "mirror_holds_list": d.get("mirror_holds_list") or "",
+                "grade_font": d.get("grade_font"), "grade_ircra": d.get("grade_ircra"), "feet_rule": d.get("feet_rule"),
+                "description": d.get("description"), "tags": d.get("tags") or "", "circuit": d.get("circuit") or "",
+                "is_private": d.get("is_private"), "is_benchmark": d.get("is_benchmark"),
                 "climbed_by": d.get("climbed_by") or 0, "total_likes": d.get("total_likes") or 0,
-                "source": d.get("source") or "mastoc"}
+                "total_comments": d.get("total_comments") or 0, "source": d.get("source") or "mastoc",
+                "created_at": local_ts(d.get("created_at"))}
     if entity == "climb_personal":
         return {"id": d.get("climb_id") or d["id"], **{f: d.get(f) for f in PERSONAL}}
     if entity == "hold_annotation":
@@ -161,13 +196,14 @@ def remote_to_local(entity: str, data: dict[str, Any], lk: Lookup) -> dict[str, 
         if hold is None:
             return None
         return {"id": d["id"], "hold_id": hold, "grip_type": d.get("grip_type"), "condition": d.get("condition"),
-                "difficulty": d.get("difficulty"), "notes": d.get("notes")}
+                "difficulty": d.get("difficulty"), "notes": d.get("notes"), "created_at": local_ts(d.get("created_at"))}
     if entity == "list":
         return {"id": d["id"], "name": d.get("name") or "", "description": d.get("description"),
-                "is_public": d.get("is_public"), "source": d.get("source") or "mastoc"}
+                "is_public": d.get("is_public"), "source": d.get("source") or "mastoc",
+                "created_at": local_ts(d.get("created_at"))}
     if entity == "list_item":
         return {"id": d["id"], "list_id": d.get("list_id"), "climb_id": d.get("climb_id"),
-                "position": d.get("position") or 0}
+                "position": d.get("position") or 0, "added_at": local_ts(d.get("added_at"))}
     return None
 
 
@@ -184,6 +220,17 @@ def area_value(text: Any) -> float | None:
         return None if text in (None, "") else float(text)
     except (TypeError, ValueError):
         return None
+
+
+def _area(value: Any, *, stokt: bool) -> str | None:
+    """The area text as the hold's origin writes it (Stokt: two decimals), like `_centroid`."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{number:.2f}" if stokt else f"{number:.10g}"
 
 
 def _centroid(x: float | None, y: float | None, *, stokt: bool) -> str:

@@ -622,8 +622,8 @@ def _still_mine(conn: Any, client: StoktClient, gym: str, known: list[Any], seen
         return set()
     marks = ", ".join("?" * len(candidates))
     pushed = {r[0] for r in conn.execute(
-        "SELECT remote_id FROM id_mappings WHERE entity_type = 'climb' AND backend = 'stokt' "
-        f"AND sync_direction = 'mastoc_to_stokt' AND remote_id IN ({marks})", sorted(candidates))}
+        "SELECT stokt_id FROM id_mappings WHERE entity_type = 'climb' "
+        f"AND sync_direction = 'mastoc_to_stokt' AND stokt_id IN ({marks})", sorted(candidates))}
     if not pushed:
         return set()
     mine = {str(c.get("id")) for c in rounds(client.my_set_climbs, gym) if isinstance(c, dict)}

@@ -33,7 +33,7 @@ from mastoc.domain.models import Role
 from mastoc.store import locks, rows
 from mastoc.store.db import Store, StoreLockedError
 from mastoc.sync import stokt_resync as resync
-from mastoc.sync.plan import IMPORT_COLUMNS, NON_EDIT_FIELDS, content_hash, edit_hash
+from mastoc.sync.plan import EDIT_FIELDS, IMPORT_COLUMNS, NON_EDIT_FIELDS, content_hash, edit_hash
 
 BACKEND = "stokt"
 
@@ -216,9 +216,9 @@ def _record_pushed(store: Store, climb_id: str, face_id: str, remote: dict[str, 
         climb, setter = None, None
     with store.transaction() as c:
         c.execute("UPDATE climbs SET stokt_id = ?, synced_at = ? WHERE id = ?", (stokt_id, now, climb_id))
-        c.execute("INSERT INTO id_mappings (entity_type, mastoc_id, backend, remote_id, sync_direction, synced_at) "
-                  "VALUES ('climb', ?, ?, ?, 'mastoc_to_stokt', ?) ON CONFLICT DO NOTHING",
-                  (climb_id, BACKEND, stokt_id, now))
+        c.execute("INSERT INTO id_mappings (entity_type, mastoc_id, stokt_id, sync_direction, synced_at) "
+                  "VALUES ('climb', ?, ?, 'mastoc_to_stokt', ?) ON CONFLICT DO NOTHING",
+                  (climb_id, stokt_id, now))
         if climb is not None:
             row = rows.climb_to_row(climb)
             idx = {col: i for i, col in enumerate(rows.CLIMB_COLUMNS)}
@@ -234,11 +234,14 @@ def _record_pushed(store: Store, climb_id: str, face_id: str, remote: dict[str, 
             sets = [f for f in NON_EDIT_FIELDS if f != "face_id"]
             c.execute(f"UPDATE climbs SET {', '.join(f'{f} = ?' for f in sets)} WHERE id = ?",
                       (*(values[f] for f in sets), climb_id))
+            base = json.dumps({f: values.get(f) for f in EDIT_FIELDS}, ensure_ascii=False)
             c.execute("INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
-                      "last_seen_at) VALUES (?, 'climb', ?, ?, ?, ?, ?) ON CONFLICT(backend, entity_type, remote_id) "
+                      "last_seen_at, base_values) VALUES (?, 'climb', ?, ?, ?, ?, ?, ?) "
+                      "ON CONFLICT(backend, entity_type, remote_id) "
                       "DO UPDATE SET local_id = excluded.local_id, base_hash = excluded.base_hash, "
-                      "base_edit_hash = excluded.base_edit_hash, last_seen_at = excluded.last_seen_at",
-                      (BACKEND, climb_id, stokt_id, content_hash(values), edit_hash(values), now))
+                      "base_edit_hash = excluded.base_edit_hash, last_seen_at = excluded.last_seen_at, "
+                      "base_values = excluded.base_values",
+                      (BACKEND, climb_id, stokt_id, content_hash(values), edit_hash(values), now, base))
         if intent_id is not None:
             c.execute("UPDATE push_intents SET status = 'done', remote_id = ?, finished_at = ? WHERE id = ?",
                       (stokt_id, now, intent_id))

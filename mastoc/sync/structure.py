@@ -104,8 +104,8 @@ def apply_structure(conn: sqlite3.Connection, st: Structure, *, now: str, dry_ru
         mapping_rows += [("face", face_ids[f.stokt_id], f.stokt_id) for f in st.faces if f.stokt_id]
         mapping_rows += [("user", user_map.get(u.id, u.id), u.stokt_id) for u in st.users]
         conn.executemany(
-            "INSERT INTO id_mappings (entity_type, mastoc_id, backend, remote_id, sync_direction, synced_at) "
-            "VALUES (?, ?, 'stokt', ?, 'stokt_to_mastoc', ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO id_mappings (entity_type, mastoc_id, stokt_id, sync_direction, synced_at) "
+            "VALUES (?, ?, ?, 'stokt_to_mastoc', ?) ON CONFLICT DO NOTHING",
             [(k, m, str(r), now) for k, m, r in mapping_rows if r],
         )
     return StructureResult(counts, face_ids, user_map)
@@ -120,8 +120,8 @@ def upsert_setters(conn: sqlite3.Connection, users: list[User], *, now: str, dry
     if not dry_run and res.new:
         by_id = {u.id: u for u in unique.values()}
         conn.executemany(
-            "INSERT INTO id_mappings (entity_type, mastoc_id, backend, remote_id, sync_direction, synced_at) "
-            "VALUES ('user', ?, 'stokt', ?, 'stokt_to_mastoc', ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO id_mappings (entity_type, mastoc_id, stokt_id, sync_direction, synced_at) "
+            "VALUES ('user', ?, ?, 'stokt_to_mastoc', ?) ON CONFLICT DO NOTHING",
             [(i, by_id[i].stokt_id, now) for i in res.new if i in by_id],
         )
     return {"new": len(res.new), "updated": len(res.updated), "unchanged": len(res.unchanged)}, res.id_map

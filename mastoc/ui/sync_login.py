@@ -3,9 +3,15 @@
 It only collects the three values; the panel sends them to the facade on a worker thread and shows
 the outcome here (`show_error`). The password lives in the line edit only: it is cleared after each
 attempt and never put in a log, a status message or an exception text.
+
+The fields are wide enough for a whole server URL and e-mail (at least 40 characters, more when the
+given text is longer), and an error wraps inside the dialog: long words in it (URLs) get break
+opportunities after `/` and `.`, and the dialog grows in height to show every line.
 """
 
 from __future__ import annotations
+
+import re
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -14,11 +20,14 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from mastoc.ui.sync_words import BACKEND_NAMES
+
+_LONG_WORD = re.compile(r"\S{30,}")
 
 
 class LoginDialog(QDialog):
@@ -37,8 +46,12 @@ class LoginDialog(QDialog):
         self.error.setObjectName("login-error")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
+        self.error.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.error.hide()
+        for edit in (self.url, self.username, self.password):
+            self._wide_enough(edit)
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow("Server", self.url)
         form.addRow("User", self.username)
         form.addRow("Password", self.password)
@@ -51,6 +64,13 @@ class LoginDialog(QDialog):
         lay.addWidget(self.error)
         lay.addWidget(self.buttons)
         (self.password if username else self.username).setFocus()
+        self.url.setCursorPosition(0)
+
+    @staticmethod
+    def _wide_enough(edit: QLineEdit) -> None:
+        fm = edit.fontMetrics()
+        text = max(edit.text(), "x" * 40, key=fm.horizontalAdvance)
+        edit.setMinimumWidth(min(fm.horizontalAdvance(text) + 24, 640))
 
     def _submit(self) -> None:
         if not self.username.text().strip() or not self.password.text():
@@ -64,13 +84,18 @@ class LoginDialog(QDialog):
     def set_busy(self, busy: bool) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not busy)
         if busy:
-            self.error.setText("Logging in…")
             self.error.setStyleSheet("color: palette(text);")
-            self.error.show()
+            self._set_error_text(self.tr("Logging in…"))
 
     def show_error(self, text: str) -> None:
         self.set_busy(False)
         self.error.setStyleSheet("color: #b00020;")
-        self.error.setText(text)
-        self.error.show()
+        self._set_error_text(text)
         self.password.setFocus()
+
+    def _set_error_text(self, text: str) -> None:
+        # in a long word (a URL), zero-width spaces after / and . let it wrap instead of widening the dialog
+        self.error.setText(_LONG_WORD.sub(lambda m: m.group(0).replace("/", "/\u200b").replace(".", ".\u200b"), text))
+        self.error.show()
+        self.layout().activate()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))

@@ -2,8 +2,9 @@
 
 Each group ("Conflicts (1)", "New (12)", …) lists readable rows (title, what changed, direction);
 unchanged things are only counted. Push-to-Stokt rows carry a check box, conflicts a choice (keep
-mine / take theirs / keep both). `selected()` and `resolutions()` give back what the user chose, keyed
-by the facade's `PreviewItem.key`.
+mine / take theirs / keep both) and, under the row, their field-by-field comparison of the base, mine
+and theirs (`sync_conflict.ConflictTable`). `selected()` and `resolutions()` give back what the user
+chose, keyed by the facade's `PreviewItem.key`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections import defaultdict
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHeaderView, QTabWidget, QTreeWidget, QTreeWidgetItem, QWidget
 
+from mastoc.ui.sync_conflict import ConflictTable
 from mastoc.ui.sync_words import (
     CHOICE_NAMES,
     DIRECTION_ARROWS,
@@ -36,7 +38,9 @@ class PreviewView(QTabWidget):
         self._checks: dict[str, QTreeWidgetItem] = {}
         self._choices: dict[str, QComboBox] = {}
         self._rows: dict[str, QTreeWidgetItem] = {}
+        self._compares: dict[str, ConflictTable] = {}
         self._unlisted_selectable: set[str] = set()
+        self._theirs = ""
 
     def clear_preview(self) -> None:
         while self.count():
@@ -46,10 +50,13 @@ class PreviewView(QTabWidget):
         self._checks.clear()
         self._choices.clear()
         self._rows.clear()
+        self._compares.clear()
         self._unlisted_selectable.clear()
 
     def set_preview(self, preview, default_choice: str = "") -> None:
         self.clear_preview()
+        op = str(getattr(getattr(preview, "op", ""), "value", getattr(preview, "op", "")))
+        self._theirs = self.tr("Stokt") if op.startswith("stokt") else self.tr("the server")
         by_entity: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         for item in preview.items:
             by_entity[item.entity][item.category].append(item)
@@ -126,6 +133,14 @@ class PreviewView(QTabWidget):
                         box.setCurrentIndex(box.findData(default_choice))
                     tree.setItemWidget(row, COL_CHOICE, box)
                     self._choices[it.key] = box
+                if getattr(it, "compare", None):
+                    detail_row = QTreeWidgetItem(row)
+                    detail_row.setFirstColumnSpanned(True)
+                    detail_row.setData(0, KEY_ROLE, None)
+                    table = ConflictTable(list(it.compare), self._theirs)
+                    tree.setItemWidget(detail_row, 0, table)
+                    self._compares[it.key] = table
+                    row.setExpanded(True)
             if unlisted:
                 more = QTreeWidgetItem(head, [f"… and {len(unlisted):,} more (included, not listed)"])
                 more.setFirstColumnSpanned(True)
@@ -162,6 +177,11 @@ class PreviewView(QTabWidget):
     def set_choice(self, key: str, choice: str) -> None:
         box = self._choices[key]
         box.setCurrentIndex(box.findData(choice))
+
+    def comparison(self, key: str) -> list[tuple[str, str, str, str]]:
+        """The field-by-field comparison shown under conflict `key`: (field, base, mine, theirs)."""
+        table = self._compares.get(key)
+        return table.cell_texts() if table is not None else []
 
     def resolutions(self) -> dict[str, str]:
         return {k: box.currentData() for k, box in self._choices.items() if box.currentData()}

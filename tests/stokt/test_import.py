@@ -151,6 +151,8 @@ def test_conflict_is_reported_not_overwritten(store: Store, client: StoktClient,
     plan = run_import(store, client)
     assert [a.stokt_id for a in plan.conflicts] == [target["id"]]
     assert store.climb(local.id).name == "My local name"
+    # field by field (issue 9 §5): the base is the version of the last import, kept in sync_state
+    assert plan.conflicts[0].compare == [("name", target["name"], "My local name", "Their name")]
     assert store.conn.execute("SELECT status FROM sync_runs ORDER BY id DESC").fetchone()[0] == "conflicts"
     # an upstream counter change alone does not touch the local edit
     standin.edit_climb(target["id"], name=target["name"], totalLikes=42)

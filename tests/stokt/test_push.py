@@ -50,7 +50,7 @@ def test_push_posts_the_documented_body_and_records_the_mapping(store: Store, cl
     assert stokt_id and stokt_id in standin.climbs
     local = store.climb(climb.id)
     assert local.stokt_id == stokt_id and local.name == "Mon bloc" and local.description == "pour tester"
-    m = store.conn.execute("SELECT mastoc_id, sync_direction FROM id_mappings WHERE remote_id = ?", (stokt_id,)).fetchall()
+    m = store.conn.execute("SELECT mastoc_id, sync_direction FROM id_mappings WHERE stokt_id = ?", (stokt_id,)).fetchall()
     assert [tuple(r) for r in m] == [(climb.id, "mastoc_to_stokt")]
     assert store.conn.execute("SELECT status FROM push_intents").fetchall()[0][0] == "done"
     assert store.conn.execute("SELECT direction, status FROM sync_runs ORDER BY id DESC").fetchone()[:] == ("push", "ok")

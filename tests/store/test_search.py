@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+import unicodedata
 
 import pytest
 
@@ -24,6 +25,12 @@ def _plain(conn: sqlite3.Connection) -> list[dict]:
     return out
 
 
+def _plain_text(text: str | None) -> str:
+    """An independent accent- and case-insensitive form (Unicode decomposition, marks dropped)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def _python_filter(rows: list[dict], q: ClimbQuery) -> set[str]:
     keep = set()
     for r in rows:
@@ -34,9 +41,9 @@ def _python_filter(rows: list[dict], q: ClimbQuery) -> set[str]:
             continue
         if q.grade_max is not None and (g is None or g >= q.grade_max):
             continue
-        if q.setter and not (r["setter_id"] == q.setter or q.setter.lower() in (r["setter_name"] or "").lower()):
+        if q.setter and not (r["setter_id"] == q.setter or _plain_text(q.setter) in _plain_text(r["setter_name"])):
             continue
-        if q.text and q.text.lower() not in r["name"].lower():
+        if q.text and _plain_text(q.text) not in _plain_text(r["name"]):
             continue
         if q.feet_rule and r["feet_rule"] != q.feet_rule:
             continue
@@ -156,3 +163,19 @@ def test_hold_stats_equal_an_independent_count(loaded_store: Store, rows: list[d
     filtered = search.hold_stats(loaded_store.conn, face.id, ClimbQuery(benchmark_only=True))
     bench = [r for r in rows if r["is_benchmark"]]
     assert sum(s.count for s in filtered.values()) == sum(len({ref.hold for ref in r["refs"]}) for r in bench)
+
+
+def test_name_search_ignores_accents_and_case(loaded_store: Store, rows: list[dict]) -> None:
+    """Issue 9 §5: `echouffe`, `seance`, `SÉANCE` find the accented names (the same query serves the CLI's
+    `climbs --text` and the GUI's filter)."""
+    accented = [r for r in rows if _plain_text(r["name"]) != r["name"].casefold()]
+    assert len(accented) > 150
+    for text in ("echouffe", "seance", "SÉANCE", "ÉCHOUFFE", "cafe le matin", "ça balance"):
+        found = _check(loaded_store, rows, ClimbQuery(text=text))
+        assert found, text
+    names = {r["id"]: r["name"] for r in rows}
+    assert {names[i] for i in _check(loaded_store, rows, ClimbQuery(text="echouffe"))} >= {"Échouffe"}
+    assert "Séance De Fin De Bloc" in {names[i] for i in _check(loaded_store, rows, ClimbQuery(text="SEANCE"))}
+    # every accented name is found by its plain spelling
+    for r in accented[:60]:
+        assert r["id"] in _check(loaded_store, rows, ClimbQuery(text=_plain_text(r["name"]).upper()))

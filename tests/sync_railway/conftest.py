@@ -68,9 +68,16 @@ class LiveServer:
 
 def start_server(pg_server: Any, pg_template: str, data: Path) -> LiveServer:  # noqa: F811
     """A server on a fresh database with the admin account EMAIL / PASSWORD."""
-    url = fresh_pg_database(pg_server, pg_template)
+    return start_server_on(fresh_pg_database(pg_server, pg_template), data)
+
+
+def start_server_on(url: str, data: Path, prepare: Any = None) -> LiveServer:
+    """A server on the (migrated, empty) database `url`, with the admin account EMAIL / PASSWORD;
+    `prepare(app)` may change the app before it starts."""
     settings = Settings(database_url=url, secret_key=SECRET, data_dir=data)
     app = create_app(settings, run_migrations=False)
+    if prepare is not None:
+        prepare(app)
     live = LiveServer(app, free_port()).start()
     import requests
 

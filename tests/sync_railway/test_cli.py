@@ -40,8 +40,10 @@ def test_login_sync_conflict_exit_codes(tmp_path: Path, server: LiveServer, monk
     _edit(b, cid, name="B's name")
     capsys.readouterr()
     assert main(["--data-dir", str(b), "railway", "sync"]) == 5
-    err = capsys.readouterr().err
+    out = capsys.readouterr()
+    err = out.err
     assert "conflict" in err and "--resolve" in err
+    assert "name: at the last sync 'Garage traverse' · mine \"B's name\" · theirs \"A's name\"" in out.out
     assert main(["--data-dir", str(b), "railway", "sync", "--resolve", "theirs", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)["report"]
     assert report["ok"] and report["counts"]["climb"]["resolved_theirs"] == 1

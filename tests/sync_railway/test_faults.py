@@ -81,7 +81,7 @@ def test_n2_n9_flaky_network_and_lost_answers_give_the_clean_result(tmp_path: Pa
     assert sync(b)[1].ok
     with Store.open(b) as s:
         assert {r[0] for r in s.conn.execute("SELECT id FROM climbs")} == {v for k, v in ids.items() if k.startswith("climb")}
-        assert s.conn.execute("SELECT count(*) FROM id_mappings WHERE backend = 'railway' AND entity_type = 'climb'"
+        assert s.conn.execute("SELECT count(*) FROM sync_state WHERE backend = 'railway' AND entity_type = 'climb'"
                               ).fetchone()[0] == 4
 
 

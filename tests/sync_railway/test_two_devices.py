@@ -75,9 +75,9 @@ def test_set_annotate_list_on_a_then_b_has_them_with_the_same_ids(tmp_path: Path
             assert ids_a == {r[0] for r in sb.conn.execute(f"SELECT id FROM {table}")}, table
         q = "SELECT id, num, polygon_str, centroid_str FROM holds ORDER BY num"
         assert [tuple(r) for r in sa.conn.execute(q)] == [tuple(r) for r in sb.conn.execute(q)]
-        for d in (sa, sb):  # id_mappings unique on both sides
-            assert d.conn.execute("SELECT count(*) FROM id_mappings WHERE backend = 'railway'").fetchone()[0] == \
-                d.conn.execute("SELECT count(DISTINCT entity_type || mastoc_id) FROM id_mappings "
+        for d in (sa, sb):  # the Railway mapping (sync_state) is unique on both sides
+            assert d.conn.execute("SELECT count(*) FROM sync_state WHERE backend = 'railway'").fetchone()[0] == \
+                d.conn.execute("SELECT count(DISTINCT entity_type || local_id) FROM sync_state "
                                "WHERE backend = 'railway'").fetchone()[0]
 
 
@@ -252,3 +252,45 @@ def test_deleted_here_changed_there_is_a_conflict_both_ways(tmp_path: Path, serv
     assert [r[0] for r in server.sql("SELECT name FROM climbs")] == ["Two, renamed on A"]
     with Store.open(b) as s:
         assert s.climb(one) is None and s.climb(two).name == "Two, renamed on A"
+
+
+def test_keep_both_keeps_the_original_setter_on_the_copy(tmp_path: Path, server: LiveServer):
+    """Issue 9 §1: the copy made by "keep both" is credited to whoever set the climb, not to the account
+    that synced it (on this device, on the server and on the other device)."""
+    from mastoc.domain.ids import id_for_stokt
+
+    a, b = device(tmp_path, "a", server), device(tmp_path, "b", server)
+    face, _holds = _personal_wall(a)
+    setter = id_for_stokt("user", "5e7b0c1e-0000-4000-8000-000000000001")
+    with Store.open(a) as s, s.transaction() as c:
+        c.execute("INSERT INTO users (id, stokt_id, full_name, source) VALUES (?, ?, 'Zoé Setter', 'stokt')",
+                  (setter, "5e7b0c1e-0000-4000-8000-000000000001"))
+    cid = _climb(a, face)
+    _edit(a, cid, setter_id=setter)
+    assert sync(a)[1].ok
+    assert server.sql("SELECT setter_id FROM climbs WHERE id = :i", i=cid)[0][0] == setter
+    sync(b)
+    _edit(a, cid, name="Name from A")
+    assert sync(a)[1].ok
+    _edit(b, cid, name="Name from B")
+    rep = ops.run(ops.preview(ops.Op.RAILWAY_SYNC, b), b, resolutions={cid: "both"})
+    assert rep.ok, rep.errors
+    copy = "Name from B (my version)"
+    assert server.sql("SELECT setter_id FROM climbs WHERE name = :n", n=copy)[0][0] == setter
+    sync(a)
+    for d in (a, b):
+        with Store.open(d) as s:
+            assert s.conn.execute("SELECT setter_id FROM climbs WHERE name = ?", (copy,)).fetchone()[0] == setter
+
+
+def test_a_conflict_shows_base_mine_and_theirs_field_by_field(tmp_path: Path, server: LiveServer):
+    """Issue 9 §5: "keep mine / take theirs" is not a blind choice: the plan keeps the base version's
+    content (not only its hash) and every conflict lists each field as base, mine and theirs."""
+    a, b, cid = _two_edits(tmp_path, server)
+    pv = ops.preview(ops.Op.RAILWAY_SYNC, b)
+    (conflict,) = [i for i in pv.items if i.category == "conflict"]
+    rows = {f: (base, mine, theirs) for f, base, mine, theirs in conflict.compare}
+    assert rows["name"] == ("Garage traverse", "Name from B", "Name from A")
+    assert rows["grade_font"] == ("6A", "6A", "6B")
+    assert "holds_list" not in rows  # the same everywhere: not listed
+    assert pv.as_dict()["items"][[i.key for i in pv.items].index(cid)]["compare"]

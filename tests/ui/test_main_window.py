@@ -72,6 +72,13 @@ def test_filters_give_the_store_query_and_the_count_label_matches(qtbot, real_da
     wait_idle(qtbot, w)
     q = ClimbQuery(face_id=_face_id(w), setter="Setter 01", limit=None)
     assert _count_label(w)[0] == count(w.store.conn, q) > 0
+    # the name filter ignores accents and case, like `mastoc climbs --text` (issue 9 §5)
+    w.filters.setter.setText("")
+    w.filters.text.setText("SEANCE")
+    w.filters.flush()
+    wait_idle(qtbot, w)
+    shown = {w.store.climb(i).name for i in _all_ids(qtbot, w)}
+    assert "Séance De Fin De Bloc" in shown
 
 
 def test_hold_search_clicks_match_the_store_query_and_the_fixture(qtbot, real_data_dir, open_window, real_climbs):

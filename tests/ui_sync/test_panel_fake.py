@@ -171,3 +171,21 @@ def test_opening_the_panel_on_another_operation_while_running_changes_nothing(qt
         panel.show_for("stokt-import", "stokt")
         assert panel.current_op() == "railway-sync" and panel.preview is not None
     assert done.args[0].ok and fake_ops.active == "railway"
+
+
+def test_a_conflict_shows_base_mine_and_theirs_under_its_row(qtbot, data_dir, fake_ops, make_panel):
+    """Issue 9 §5: the conflict row is not a blind choice: each differing field is shown as it was at the
+    last sync, as it is here, and as the other side has it; the changed values stand out."""
+    from mastoc.ui.sync_conflict import ConflictTable
+
+    panel = make_panel(data_dir, fake_ops, op="railway-sync")
+    preview(qtbot, panel)
+    assert panel.preview_view.comparison("c-conf") == [
+        ("name", "Pinch", "Pinch Me", "Pinch"), ("grade", "6C", "6C", "7A"), ("privacy", "no", "yes", "no")]
+    table = panel.preview_view.findChild(ConflictTable, "conflict-compare")
+    assert table is not None and table.isVisible()
+    headers = [table.horizontalHeaderItem(c).text() for c in range(4)]
+    assert headers == ["Field", "At the last sync", "Mine (this computer)", "Theirs (the server)"]
+    assert table.item(0, 2).font().bold() and not table.item(0, 3).font().bold()  # name changed here only
+    assert table.item(1, 3).font().bold() and not table.item(1, 2).font().bold()  # grade changed there only
+    assert table.height() >= table.rowHeight(0) * 3

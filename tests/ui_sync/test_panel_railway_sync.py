@@ -49,6 +49,8 @@ def test_conflict_in_the_preview_and_keep_both(qtbot, tmp_path: Path, server: Li
     conflicts = [r for r in panel.preview_view.row_texts() if r[0] == "conflict"]
     assert len(conflicts) == 1 and "name" in conflicts[0][2]
     assert panel.preview_view.conflict_keys() == [cid]
+    compare = {row[0]: row[1:] for row in panel.preview_view.comparison(cid)}
+    assert compare["name"][1:] == ("Name from B", "Name from A") and compare["name"][0] not in ("—", "Name from B")
     box = panel.preview_view._choices[cid]
     assert [box.itemText(i) for i in range(box.count())] == ["Decide later", "Keep mine", "Take theirs", "Keep both"]
     assert "1 conflict needs a choice" in panel.message.text()

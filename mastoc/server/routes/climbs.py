@@ -34,7 +34,8 @@ from mastoc.server.timeutil import iso, parse_iso, utcnow
 
 router = APIRouter(prefix="/api/climbs", tags=["climbs"])
 MSG_NOT_FOUND = "Climb not found"
-SHARED_FIELDS = ("name", "holds_list", "grade_font", "grade_ircra", "feet_rule", "description", "is_private")
+SHARED_FIELDS = ("name", "holds_list", "grade_font", "grade_ircra", "feet_rule", "description", "is_private", "tags",
+                 "circuit", "mirror_holds_list")
 PERSONAL_FIELDS = ("personal_notes", "personal_rating", "is_project")
 NOT_FOUND = {404: {"description": "Climb not found"}}
 
@@ -165,11 +166,15 @@ def create_climb(body: ClimbCreate, request: Request, caller: Caller = Depends(u
         return _one(session, caller, Climb.id == cid)
     if session.get(Face, str(body.face_id)) is None:
         raise HTTPException(404, "Face not found")
+    setter = caller.user_id  # another setter only when the server knows them (a copy keeps its setter)
+    if body.setter_id is not None and session.get(User, str(body.setter_id)) is not None:
+        setter = str(body.setter_id)
     climb = Climb(id=cid, face_id=str(body.face_id), name=body.name, holds_list=body.holds_list,
                   grade_font=body.grade_font,
                   grade_ircra=body.grade_ircra if body.grade_ircra is not None else grades.ircra_of_font(body.grade_font),
                   feet_rule=body.feet_rule, description=body.description, is_private=body.is_private, source="mastoc",
-                  setter_id=caller.user_id, created_by_id=caller.user_id, updated_by_id=caller.user_id)
+                  tags=body.tags, circuit=body.circuit, mirror_holds_list=body.mirror_holds_list,
+                  setter_id=setter, created_by_id=caller.user_id, updated_by_id=caller.user_id)
     session.add(climb)
     session.flush()
     out = _one(session, caller, Climb.id == cid)
@@ -211,7 +216,8 @@ def update_climb(climb_id: uuid.UUID, body: ClimbUpdate, caller: Caller = Depend
     now = utcnow()
     if shared:
         for f in shared:
-            setattr(climb, f, getattr(body, f))
+            value = getattr(body, f)
+            setattr(climb, f, "" if value is None and f in ("tags", "circuit") else value)
         if "grade_font" in sent and "grade_ircra" not in sent:
             climb.grade_ircra = grades.ircra_of_font(body.grade_font)
         climb.updated_at = now

@@ -109,6 +109,13 @@ def _wall(session: Session, body: ImportWall) -> tuple[Wall, str]:
     return row, status
 
 
+def _date_or_none(text: str | None) -> Any:
+    try:
+        return parse_iso(text) if text else None
+    except ValueError:
+        return None
+
+
 def _face(session: Session, body: ImportFace) -> tuple[Face, str]:
     gym = session.execute(select(Gym).where(Gym.stokt_id == str(body.gym_stokt_id))).scalars().first()
     if gym is None:
@@ -130,6 +137,9 @@ def _face(session: Session, body: ImportFace) -> tuple[Face, str]:
         values["feet_rules_options"] = json.dumps(body.feet_rules_options or [])
     if body.name is not None:
         values["name"] = body.name
+    for f in ("small_picture_path", "date_modified"):  # omitted: kept as they are
+        if f in sent:
+            values[f] = _date_or_none(body.date_modified) if f == "date_modified" else body.small_picture_path
     row, status = _upsert(session, Face, Face.stokt_id == sid, id_for_stokt("face", sid), values)
     row.synced_at = utcnow()
     if status != "exists":
@@ -203,9 +213,11 @@ def _climb(session: Session, body: ImportClimb, caller: Caller, faces: dict[str,
     if "setter_stokt_id" in sent:
         values["setter_id"] = setter_id
     for f in ("grade_font", "grade_ircra", "feet_rule", "description", "is_private",
-              "climbed_by", "total_likes", "total_comments", "is_benchmark", "mirror_holds_list"):
+              "climbed_by", "total_likes", "total_comments", "is_benchmark", "mirror_holds_list", "tags", "circuit"):
         if f in sent:  # omitted fields keep their value (the old server reset them); explicit null clears
             values[f] = getattr(body, f)
+            if f in ("tags", "circuit") and values[f] is None:
+                values[f] = ""
     if created_at is not None:
         values["created_at"] = created_at
     row = session.execute(select(Climb).where(Climb.stokt_id == sid)).scalars().first()
