@@ -22,9 +22,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from mastoc.server.imagestore import Store, safe_path
-from mastoc.server.models import Image
+from mastoc.server.models import Face, Image
 
-__all__ = ["ImageRejected", "find", "find_by_path", "store", "safe_path", "may_read", "is_clean"]
+__all__ = ["ImageRejected", "find", "find_by_path", "store", "safe_path", "may_read", "may_download", "is_clean"]
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 _KEEP = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
@@ -49,8 +49,21 @@ def find_by_path(session: Session, path: str) -> Image | None:
 
 
 def may_read(img: Image, user_id: str | None, is_admin: bool = False) -> bool:
-    """Private images (a personal wall's photo) are for their owner only."""
+    """Private images (an upload not yet shown by a Stokt wall) are for their owner only: only they
+    may attach it to a face."""
     return img.owner_id is None or is_admin or img.owner_id == user_id
+
+
+def may_download(session: Session, img: Image, user_id: str | None, is_admin: bool = False) -> bool:
+    """Who may download an image through `/api/images/`: whoever may read it, and every signed-in
+    user once it is the photo of a face — a personal wall's faces, holds and climbs reach every
+    account through the changes feed, so its photo must too (never anonymously at `/static/`)."""
+    if may_read(img, user_id, is_admin):
+        return True
+    if user_id is None:
+        return False
+    shas = {img.sha256, img.original_sha256}
+    return session.execute(select(Face.id).where(Face.picture_sha256.in_(shas)).limit(1)).first() is not None
 
 
 def _jpeg_end(data: bytes) -> int | None:

@@ -89,6 +89,9 @@ def _exercise(one: Any, two: Any, db_url: str) -> None:
     # a personal wall's photo stays private; a Stokt wall's photo is public at /static/
     wall = one.post("/api/faces", json={"name": "Garage", "picture_sha256": sha}, headers=ann_one).json()
     assert two.get(f"/static/{wall['picture_path']}").status_code == 404
+    # the wall itself reaches every account through the feed, so its photo must download for them too
+    assert two.get(f"/api/images/{sha}", headers=bea_two).status_code == 200
+    assert two.get(f"/api/images/{sha}", headers=key).status_code == 404  # not without an account
     gym, face = str(uuid.uuid4()), str(uuid.uuid4())
     one.post("/api/sync/import/gym", json={"stokt_id": gym, "display_name": "G"}, headers=boss)
     one.post("/api/sync/import/face", json={"stokt_id": face, "gym_stokt_id": gym, "picture_path": PIC}, headers=boss)

@@ -1,8 +1,9 @@
 """Images and static files: `POST /api/images` (upload, sniffed, kept byte for byte when clean,
 content-addressed), `GET /api/images/{sha256}`, and public `GET /static/{path}`: an image stored
 under that path (or the photo of the face whose `picture_path` it is) from the configured store,
-else a file resolved strictly inside the static root. Private images are served to their owner only,
-through `/api/images/`."""
+else a file resolved strictly inside the static root. Private images are never on `/static/`; through
+`/api/images/` they are served to their owner, and to every signed-in user once a face shows them
+(`images.may_download`)."""
 
 from __future__ import annotations
 
@@ -114,7 +115,7 @@ def get_image(sha256: str, request: Request, caller: Caller = Depends(gate),
         raise HTTPException(404, "Image not found")
     img = images.find(session, sha256)
     out = None
-    if img is not None and images.may_read(img, caller.user_id, caller.is_admin):
+    if img is not None and images.may_download(session, img, caller.user_id, caller.is_admin):
         out = image_response(request, session, img, immutable=True)
     if out is None:
         raise HTTPException(404, "Image not found")
