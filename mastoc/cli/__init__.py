@@ -23,6 +23,7 @@ _COMMAND_MODULES = (
     "mastoc.cli.stokt_cmds",
     "mastoc.cli.server_cmds",
     "mastoc.cli.railway_cmds",
+    "mastoc.cli.list_cmds",
 )
 
 

@@ -47,9 +47,8 @@ def test_adding_twice_is_refused_and_writes_nothing(store: Store) -> None:
     with pytest.raises(EditError, match="already in the list Tonight"):
         ops.add_items(store, lid, [b, a])
     assert _rows(_snapshot(store)) == before
-    with pytest.raises(sqlite3.IntegrityError):  # the store itself refuses too
-        with store.transaction() as c:
-            c.execute("INSERT INTO list_items (id, list_id, climb_id) VALUES ('x', ?, ?)", (lid, a))
+    with pytest.raises(sqlite3.IntegrityError), store.transaction() as c:  # the store itself refuses too
+        c.execute("INSERT INTO list_items (id, list_id, climb_id) VALUES ('x', ?, ?)", (lid, a))
 
 
 def test_a_climb_in_several_lists(store: Store) -> None:
