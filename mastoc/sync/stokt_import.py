@@ -332,9 +332,22 @@ def run_import(
         prefetch.close()
         pool.shutdown(wait=True, cancel_futures=True)
         store.conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
+    if not preview:
+        _import_personal(store, client, plan, gym)
     if run_id is not None:
         _finish_run(store, run_id, plan)
     return plan
+
+
+def _import_personal(store: Store, client: StoktClient, plan: ImportPlan, gym: str) -> None:
+    """The account's lists and sends (`mastoc.sync.stokt_lists`), once the climbs are in."""
+    if plan.status != "ok":
+        return
+    from mastoc.sync import stokt_lists
+
+    counts, warnings = stokt_lists.import_personal(store, client, gym)
+    plan.structure.update(counts)
+    plan.warnings.extend(warnings)
 
 
 def _home_gym(client: StoktClient) -> str:
@@ -652,6 +665,7 @@ def apply_plan(store: Store, client: StoktClient, plan: ImportPlan) -> ImportPla
         done.write_seconds = time.perf_counter() - t0
         _finish_photos(store, jobs, done, sres.face_ids)
         done.to_push = _count_to_push(store, sres.face_ids.values())
+        _import_personal(store, client, done, plan.gym_stokt_id)
     except BaseException as exc:
         done.status = "failed"
         done.message = str(exc) if isinstance(exc, BackendError | StalePlanError) else type(exc).__name__
