@@ -314,7 +314,28 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
                              "admin account; they stay on this device")
     plan.actions.extend(a for a in pushes if plan.is_admin or not a.admin_only)
     _name_annotated_holds(conn, plan.actions)
+    _name_list_items(conn, plan.actions, locals_["list_item"])
     return plan
+
+
+def _name_list_items(conn: Any, actions: list[Action], local_items: dict[str, dict[str, Any]]) -> None:
+    """List item titles name the climb and the list; a position changed on both sides is a conflict on
+    the list's order, worded so (with both positions, 1-based)."""
+    items = [a for a in actions if a.entity == "list_item"]
+    if not items:
+        return
+    climbs = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM climbs")}
+    lists = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM climb_lists")}
+    for a in items:
+        row = local_items.get(a.key) or a.remote or {}
+        climb, lst = climbs.get(row.get("climb_id")), lists.get(row.get("list_id"))
+        if not climb or not lst:
+            continue
+        a.title = f"{climb} in list {lst}"
+        if a.kind == "conflict" and "position" in a.fields and a.key in local_items and a.remote:
+            here, there = int(local_items[a.key]["position"] or 0) + 1, int(a.remote.get("position") or 0) + 1
+            a.title = f"Order of list {lst}: {climb}"
+            a.detail = f"reordered on both sides (position {here} here, {there} on the server)"
 
 
 def _name_annotated_holds(conn: Any, actions: list[Action]) -> None:
@@ -873,16 +894,22 @@ def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, re
             a.key = row["id"] = str(answer["id"])
         _record_answer(store, e, a.key, f"{int(num[0])}:{a.key}", None, row)
     elif e == "list":
-        body = {"description": row.get("description"), "is_public": bool(row.get("is_public"))}
+        body = {"description": row.get("description"), "is_public": bool(row.get("is_public")),
+                "list_type": row.get("list_type") or "personal"}
+        if create and row.get("stokt_id"):
+            body["stokt_id"] = row["stokt_id"]
         answer = (client.create_list(row["name"], list_id=a.key, **body) if create
                   else client.update_list(a.key, name=row["name"], **body))
         _record_answer(store, e, a.key, a.key, answer, row)
     elif e == "list_item":
+        fields = {"status": row.get("status") or "todo", "notes": row.get("notes")}
         if create:
-            answer = client.add_list_item(row["list_id"], row["climb_id"], item_id=a.key, position=int(row["position"] or 0))
+            extra = {"stokt_id": row["stokt_id"]} if row.get("stokt_id") else {}
+            answer = client.add_list_item(row["list_id"], row["climb_id"], item_id=a.key,
+                                          position=int(row["position"] or 0), **fields, **extra)
         else:
             answer = _call(client, "PATCH", f"/api/lists/{row['list_id']}/items/{a.key}",
-                           body={"position": int(row["position"] or 0)})
+                           body={"position": int(row["position"] or 0), **fields})
         _record_answer(store, e, a.key, f"{row['list_id']}:{a.key}", answer, row)
     rep.add(e, "created" if create else "updated_remote")
 

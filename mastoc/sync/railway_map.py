@@ -33,8 +33,8 @@ HASHED: dict[str, tuple[str, ...]] = {
               "description", "is_private"),
     "climb_personal": PERSONAL,
     "hold_annotation": ("hold_id", "grip_type", "condition", "difficulty", "notes"),
-    "list": ("name", "description", "is_public"),
-    "list_item": ("list_id", "climb_id", "position"),
+    "list": ("name", "description", "is_public", "list_type"),
+    "list_item": ("list_id", "climb_id", "position", "status", "notes"),
 }
 # fields a person edits: the base of the 3-way check (the rest follows the server)
 EDIT: dict[str, tuple[str, ...]] = {
@@ -54,8 +54,8 @@ WRITTEN: dict[str, tuple[str, ...]] = {
               "description", "is_private", "climbed_by", "total_likes", "source"),
     "climb_personal": PERSONAL,
     "hold_annotation": ("hold_id", "grip_type", "condition", "difficulty", "notes"),
-    "list": ("name", "description", "is_public", "source"),
-    "list_item": ("list_id", "climb_id", "position"),
+    "list": ("name", "description", "is_public", "list_type", "stokt_id", "source"),
+    "list_item": ("list_id", "climb_id", "position", "status", "notes", "stokt_id"),
 }
 KEEP_ON_UPDATE: dict[str, tuple[str, ...]] = {"face": ("gym_id", "picture_path"), "hold": ("centroid_str", "area")}
 
@@ -78,6 +78,10 @@ def _norm(field: str, value: Any) -> Any:
         return json.dumps(list(value or []), ensure_ascii=False)
     if field.endswith("_str"):
         return value or ""
+    if field == "list_type":
+        return value or "personal"
+    if field == "status":
+        return value or "todo"
     if field in ("description", "notes", "personal_notes", "location_string", "grip_type", "condition", "difficulty", "name",
                  "angle", "default_feet_rule"):
         return value if value not in ("",) else None
@@ -164,10 +168,12 @@ def remote_to_local(entity: str, data: dict[str, Any], lk: Lookup) -> dict[str, 
                 "difficulty": d.get("difficulty"), "notes": d.get("notes")}
     if entity == "list":
         return {"id": d["id"], "name": d.get("name") or "", "description": d.get("description"),
-                "is_public": d.get("is_public"), "source": d.get("source") or "mastoc"}
+                "is_public": d.get("is_public"), "list_type": d.get("list_type") or "personal",
+                "stokt_id": d.get("stokt_id"), "source": d.get("source") or "mastoc"}
     if entity == "list_item":
         return {"id": d["id"], "list_id": d.get("list_id"), "climb_id": d.get("climb_id"),
-                "position": d.get("position") or 0}
+                "position": d.get("position") or 0, "status": d.get("status") or "todo", "notes": d.get("notes"),
+                "stokt_id": d.get("stokt_id")}
     return None
 
 
