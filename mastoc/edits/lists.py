@@ -264,7 +264,7 @@ def remove_items(store: Store, list_id: str, climb_ids: Sequence[str]) -> Change
         c.executemany("INSERT OR REPLACE INTO tombstones (entity_type, entity_id, deleted_at, reason) "
                       "VALUES ('list_item', ?, ?, 'removed here')", [(i, now) for i in gone])
         moved = _renumber(c, [r[0] for r in c.execute(
-            "SELECT id FROM list_items WHERE list_id = ? ORDER BY position, added_at, id", (list_id,))])
+            "SELECT id FROM list_items WHERE list_id = ? ORDER BY position, id", (list_id,))])
         _write_list(c, list_id, {})
     return Changes(lists=frozenset({list_id}), list_items=frozenset(gone) | moved)
 
@@ -277,7 +277,7 @@ def restore_items(store: Store, item_rows: Sequence[dict[str, Any]]) -> Changes:
     with store.transaction() as c:
         restored = _restore_rows(c, sorted(item_rows, key=lambda r: r["position"]))
         back = set(restored)
-        order = [r[0] for r in c.execute("SELECT id FROM list_items WHERE list_id = ? ORDER BY position, added_at, id",
+        order = [r[0] for r in c.execute("SELECT id FROM list_items WHERE list_id = ? ORDER BY position, id",
                                          (list_id,)) if r[0] not in back]
         for row in sorted(item_rows, key=lambda r: r["position"]):
             if row["id"] in restored:

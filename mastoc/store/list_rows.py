@@ -85,7 +85,7 @@ def items(store: Store, list_id: str) -> list[ItemInfo]:
     cur = c.execute(
         f"SELECT i.*, c.name AS climb_name, c.stokt_id AS climb_stokt_id, c.grade_font, c.face_id, "
         f"u.full_name AS setter, {_deleted_sql(c)} AS gone FROM list_items i JOIN climbs c ON c.id = i.climb_id "
-        "LEFT JOIN users u ON u.id = c.setter_id WHERE i.list_id = ? ORDER BY i.position, i.added_at, i.id",
+        "LEFT JOIN users u ON u.id = c.setter_id WHERE i.list_id = ? ORDER BY i.position, i.id",
         (list_id,))
     return [ItemInfo(id=r["id"], list_id=r["list_id"], climb_id=r["climb_id"], position=n, status=r["status"],
                      notes=r["notes"], stokt_id=r["stokt_id"], climb_name=r["climb_name"],
