@@ -37,7 +37,7 @@ from mastoc.store.db import Store  # noqa: E402
 from mastoc.sync.backup import load_backup  # noqa: E402
 from mastoc.ui.main_window import MainWindow  # noqa: E402
 from mastoc.ui.preferences import Filters  # noqa: E402
-from mastoc.ui.wall_scene import Mode  # noqa: E402
+from mastoc.ui.wall.modes import Mode  # noqa: E402
 
 
 def rss_mb() -> float:

@@ -26,7 +26,7 @@ from mastoc.store.db import Store  # noqa: E402
 from mastoc.sync.backup import load_backup  # noqa: E402
 from mastoc.ui import first_start  # noqa: E402
 from mastoc.ui.main_window import MainWindow  # noqa: E402
-from mastoc.ui.wall_scene import Mode  # noqa: E402
+from mastoc.ui.wall.modes import Mode  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "stokt" / "fixtures"
 CLIMB = "82861103-b552-4b5d-99fd-8519ed905809"

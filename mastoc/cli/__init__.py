@@ -20,7 +20,7 @@ from mastoc.errors import UserFacingError
 
 _COMMAND_MODULES = (
     "mastoc.cli.store_cmds",
-    "mastoc.cli.stokt_cmds",
+    "mastoc.cli.climb_cmds",  # `stokt` subcommands come from stokt_cmds via store_cmds
     "mastoc.cli.server_cmds",
     "mastoc.cli.railway_cmds",
     "mastoc.cli.list_cmds",

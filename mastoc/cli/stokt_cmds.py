@@ -1,4 +1,4 @@
-"""Stokt commands (`mastoc stokt login|import|push`) and `mastoc climb add`.
+"""Stokt commands (`mastoc stokt login|import|push`); the `climb` commands live in `climb_cmds`.
 
 These replace the seed's `init_from_stokt` (login + first import) and `sync_stokt` (import + push)
 scripts. Backend failures become one line and an exit code from `mastoc.cli.errors`: auth 3,
@@ -54,24 +54,6 @@ def register_stokt(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--preview", action="store_true", help="say what would be pushed, push nothing")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_push)
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    """The top-level `climb` group: `climb add`."""
-    climb = subparsers.add_parser("climb", help="set climbs locally")
-    climb.set_defaults(func=lambda args: _help(climb))
-    sub = climb.add_subparsers(title="climb commands", metavar="COMMAND", parser_class=subparsers._parser_class)
-    p = sub.add_parser("add", help="set a climb on a face (push it to Stokt with `mastoc stokt push`)")
-    p.add_argument("--face", required=True, metavar="FACE_ID", help="mastoc or Stokt face id")
-    p.add_argument("--holds", required=True, metavar="HOLDS",
-                   help='holds list, e.g. "S829284 O829309 F829104 T829220" (Stokt hold ids on Stokt faces)')
-    p.add_argument("--name", required=True)
-    p.add_argument("--grade", required=True, help="e.g. 6A, V4, 2Q")
-    p.add_argument("--feet-rule", metavar="NAME", help="one of the face's feet rules")
-    p.add_argument("--private", action="store_true")
-    p.add_argument("--description", metavar="TEXT")
-    p.add_argument("--json", action="store_true", help="print the new climb as JSON")
-    p.set_defaults(func=cmd_climb_add)
 
 
 def _help(parser: argparse.ArgumentParser) -> int:
@@ -258,56 +240,3 @@ def _print_push(plan: Any, dry: bool) -> None:
         print(f"skipped {s['id']} {s['name']!r}: {s['reason']}")
     if not plan.items and not plan.reconciled:
         print("nothing to push")
-
-
-# -- climb add -------------------------------------------------------------------------------------
-def cmd_climb_add(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
-    from mastoc.domain import grades, holdslist
-    from mastoc.domain.ids import new_id
-    from mastoc.domain.models import Climb, Source
-
-    name = args.name.strip()
-    if len(name) < 3:
-        raise CliError("a climb name needs at least 3 characters", EXIT_USAGE)
-    try:
-        refs = holdslist.parse(args.holds)
-    except holdslist.HoldsListError as exc:
-        raise CliError(f"bad --holds: {exc}", EXIT_USAGE) from None
-    try:
-        system, label = grades.parse_grade(args.grade)
-        ircra = grades.to_ircra(system, label)
-    except ValueError as exc:
-        raise CliError(f"bad --grade {args.grade!r}: {exc}", EXIT_USAGE) from None
-    store = _open_store()
-    with store:
-        face = store.face(args.face)
-        if face is None:
-            raise CliError(f"unknown face {args.face!r} (see `mastoc status`)", EXIT_NOT_FOUND)
-        known = {r[0] for r in store.conn.execute("SELECT num FROM holds WHERE face_id = ?", (face.id,))}
-        problems = holdslist.validate_for_setting(refs, known)
-        if problems:
-            raise CliError("cannot set this climb: " + "; ".join(problems), EXIT_USAGE)
-        options = face.feet_rules_options
-        feet_rule = args.feet_rule
-        if feet_rule and options and feet_rule not in options:
-            raise CliError(f"unknown feet rule {feet_rule!r}; this face has: {', '.join(options)}", EXIT_USAGE)
-        if not feet_rule:
-            r = store.conn.execute("SELECT default_feet_rule FROM walls WHERE id = ?", (face.wall_id,)).fetchone()
-            feet_rule = (r[0] if r and r[0] else None) or (options[0] if options else None)
-        now = datetime.now(UTC)
-        climb = Climb(
-            id=new_id(), face_id=face.id, name=name, holds_list=holdslist.format(refs),
-            grade_font=grades.label(grades.GradeSystem.FONT, ircra) if ircra else "?", grade_ircra=ircra,
-            feet_rule=feet_rule, description=args.description, is_private=args.private, source=Source.MASTOC,
-            created_at=now, updated_at=now,
-        )
-        store.save_climb(climb)
-    if args.json:
-        print(json.dumps({"id": climb.id, "face_id": climb.face_id, "name": climb.name,
-                          "holds_list": climb.holds_list, "grade_font": climb.grade_font,
-                          "feet_rule": climb.feet_rule, "is_private": climb.is_private}, ensure_ascii=False))
-    else:
-        print(climb.id)
-    return 0

@@ -190,8 +190,6 @@ def _insert(c: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
 def _restore_rows(c: sqlite3.Connection, item_rows: Iterable[dict[str, Any]]) -> list[str]:
     out = []
     for row in item_rows:
-        if c.execute("SELECT 1 FROM climbs WHERE id = ?", (row["climb_id"],)).fetchone() is None:
-            continue  # its climb is gone for good
         c.execute("DELETE FROM list_items WHERE list_id = ? AND climb_id = ?", (row["list_id"], row["climb_id"]))
         _insert(c, "list_items", row)
         c.execute("DELETE FROM tombstones WHERE entity_type = 'list_item' AND entity_id = ?", (row["id"],))

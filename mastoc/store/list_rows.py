@@ -3,7 +3,8 @@
 
 `get_list` / `all_lists` give a list with its item and done counts; `items` the items in order
 (1-based positions) with what a view shows of each climb, including whether the climb was deleted
-here (a deleted climb's items stay, flagged, until the user removes them).
+(`climb_deleted`: the item stays, flagged, until the user removes it; its name, grade and setter
+come from the deleted climb's snapshot in `climb_trash`).
 """
 
 from __future__ import annotations
@@ -72,21 +73,16 @@ def _info(r: sqlite3.Row) -> ListInfo:
                     done=r["d"])
 
 
-def _deleted_sql(conn: sqlite3.Connection) -> str:
-    """SQL (on alias `c`) telling whether a climb was deleted here (soft delete keeps list items)."""
-    cols = {r[1] for r in conn.execute("PRAGMA table_info(climbs)")}
-    tomb = "EXISTS (SELECT 1 FROM tombstones t WHERE t.entity_type = 'climb' AND t.entity_id = c.id)"
-    return f"(c.deleted_at IS NOT NULL OR {tomb})" if "deleted_at" in cols else tomb
-
-
 def items(store: Store, list_id: str) -> list[ItemInfo]:
     """The list's items in order, with what a view shows of each climb."""
     c = store.conn
     cur = c.execute(
-        f"SELECT i.*, c.name AS climb_name, c.stokt_id AS climb_stokt_id, c.grade_font, c.face_id, "
-        f"u.full_name AS setter, {_deleted_sql(c)} AS gone FROM list_items i JOIN climbs c ON c.id = i.climb_id "
-        "LEFT JOIN users u ON u.id = c.setter_id WHERE i.list_id = ? ORDER BY i.position, i.id",
-        (list_id,))
+        "SELECT i.*, coalesce(c.name, t.name, '?') AS climb_name, coalesce(c.stokt_id, t.stokt_id) AS climb_stokt_id, "
+        "coalesce(c.grade_font, json_extract(t.snapshot, '$.row.grade_font')) AS grade_font, "
+        "coalesce(c.face_id, t.face_id, '') AS face_id, u.full_name AS setter, c.id IS NULL AS gone "
+        "FROM list_items i LEFT JOIN climbs c ON c.id = i.climb_id LEFT JOIN climb_trash t ON t.climb_id = i.climb_id "
+        "LEFT JOIN users u ON u.id = coalesce(c.setter_id, json_extract(t.snapshot, '$.row.setter_id')) "
+        "WHERE i.list_id = ? ORDER BY i.position, i.id", (list_id,))
     return [ItemInfo(id=r["id"], list_id=r["list_id"], climb_id=r["climb_id"], position=n, status=r["status"],
                      notes=r["notes"], stokt_id=r["stokt_id"], climb_name=r["climb_name"],
                      climb_stokt_id=r["climb_stokt_id"], grade=r["grade_font"], setter=r["setter"],

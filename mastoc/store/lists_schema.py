@@ -23,7 +23,7 @@ ALTER TABLE list_items ADD COLUMN status TEXT NOT NULL DEFAULT 'todo'
     CHECK (status IN ('todo', 'in_progress', 'done'));
 CREATE UNIQUE INDEX list_items_stokt ON list_items(stokt_id) WHERE stokt_id IS NOT NULL;
 CREATE INDEX list_items_list_position ON list_items(list_id, position);
-CREATE INDEX list_items_climb ON list_items(climb_id);
+CREATE INDEX IF NOT EXISTS list_items_climb ON list_items(climb_id);
 CREATE TABLE climb_log (
     id TEXT PRIMARY KEY,
     climb_id TEXT NOT NULL REFERENCES climbs(id) ON DELETE CASCADE,

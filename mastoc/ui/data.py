@@ -16,7 +16,7 @@ from mastoc.domain import grades
 from mastoc.domain.models import Face
 from mastoc.store import search as s
 from mastoc.store.db import Store
-from mastoc.ui.wall_model import WallHold, wall_holds
+from mastoc.ui.wall.model import WallHold, wall_holds
 
 _local = threading.local()
 

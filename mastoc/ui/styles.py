@@ -1,7 +1,7 @@
 """How holds look: a pure lookup from a hold's role(s) or search state to a style (no Qt here).
 
 Colours are `#RRGGBBAA` strings; widths are in device pixels (cosmetic pens, so outlines stay
-sharp and equally thick at every zoom level and on HiDPI screens). `hold_item.py` turns a
+sharp and equally thick at every zoom level and on HiDPI screens). `wall/items.py` turns a
 `HoldStyle` into Qt pens and brushes (cached).
 
 Climb display, the way climbers know it from Stokt:
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from mastoc.domain.models import Role
-from mastoc.ui.wall_model import Segment, WallHold
+from mastoc.ui.wall.model import Segment, WallHold
 
 START = "#2fd35aff"
 HAND = "#ffffffff"

@@ -175,3 +175,18 @@ def test_migration_keeps_existing_lists(tmp_path: Path) -> None:
         r = s.conn.execute("SELECT status, notes, stokt_id FROM list_items").fetchone()
         assert tuple(r) == ("todo", None, None)
         assert s.conn.execute("SELECT count(*) FROM climb_log").fetchone()[0] == 0
+
+
+def test_deleting_a_climb_keeps_its_item_flagged(store: Store) -> None:
+    from mastoc.edits import climbs
+
+    (lid,) = ops.create_list(store, "L").lists
+    a, b = climb_ids(store, 2)
+    ops.add_items(store, lid, [a, b])
+    name = store.conn.execute("SELECT name FROM climbs WHERE id = ?", (a,)).fetchone()[0]
+    ch = climbs.delete_climb(store, a)
+    assert ch.list_items and "climb deleted" in ch.messages[0]
+    its = ops.items(store, lid)
+    assert [(i.climb_name, i.climb_deleted) for i in its][0] == (name, True) and not its[1].climb_deleted
+    ops.remove_items(store, lid, [a])  # until the user removes it
+    assert [i.climb_id for i in ops.items(store, lid)] == [b]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shapely
 from shapely.geometry import Point, Polygon
 
-from mastoc.ui.wall_model import HoldIndex, wall_holds
+from mastoc.ui.wall.model import HoldIndex, wall_holds
 
 
 def _poly(s: str) -> Polygon:
@@ -74,7 +74,7 @@ def test_pick_matches_a_brute_force_scan_everywhere(real_holds):
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from mastoc.ui.wall_model import contains, distance_to_outline
+    from mastoc.ui.wall.model import contains, distance_to_outline
 
     holds = wall_holds(real_holds)
     index = HoldIndex(holds)
@@ -102,8 +102,8 @@ def test_clicking_an_overlap_point_in_the_view_selects_the_tie_break_winner(qtbo
     from PySide6.QtCore import QPointF, Qt
     from PySide6.QtGui import QImage
 
-    from mastoc.ui.wall_scene import WallScene
-    from mastoc.ui.wall_view import WallView
+    from mastoc.ui.wall.scene import WallScene
+    from mastoc.ui.wall.view import WallView
 
     scene = WallScene()
     scene.set_wall(QImage(str(fixtures_dir / "wall_small.jpg")), wall_holds(real_holds), size=(2263, 3000))

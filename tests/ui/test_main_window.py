@@ -13,7 +13,7 @@ from mastoc.store.search import ClimbQuery, HoldFilter, count, search_ids
 from mastoc.ui import styles
 from mastoc.ui.preferences import Filters
 from mastoc.ui.styles import SearchState
-from mastoc.ui.wall_scene import Mode
+from mastoc.ui.wall.modes import Mode
 from tests.ui.conftest import REAL_FACE, wait_idle
 
 

@@ -10,9 +10,9 @@ from mastoc.domain import holdslist
 from mastoc.domain.models import Role
 from mastoc.ui import styles
 from mastoc.ui.styles import SearchState
-from mastoc.ui.wall_model import wall_holds
-from mastoc.ui.wall_scene import Mode, WallScene
-from mastoc.ui.wall_view import WallView
+from mastoc.ui.wall.model import wall_holds
+from mastoc.ui.wall.scene import Mode, WallScene
+from mastoc.ui.wall.view import WallView
 
 
 @pytest.fixture()

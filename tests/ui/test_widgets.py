@@ -12,12 +12,12 @@ from PySide6.QtTest import QTest
 from mastoc.domain import grades
 from mastoc.domain.models import Role
 from mastoc.ui import styles
-from mastoc.ui.range_slider import RangeSlider
+from mastoc.ui.panels.range_slider import RangeSlider
 from mastoc.ui.styles import SearchState
 from mastoc.ui.tasks import TaskRunner
-from mastoc.ui.wall_model import WallHold, wall_holds
-from mastoc.ui.wall_scene import WallScene
-from mastoc.ui.wall_view import WallView
+from mastoc.ui.wall.model import WallHold, wall_holds
+from mastoc.ui.wall.scene import WallScene
+from mastoc.ui.wall.view import WallView
 from tests.ui.conftest import wait_idle
 
 

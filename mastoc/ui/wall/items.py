@@ -9,7 +9,7 @@ from PySide6.QtGui import QBrush, QColor, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPolygonItem
 
 from mastoc.ui.styles import HIDDEN, HoldStyle, Stroke, rgba
-from mastoc.ui.wall_model import Point, WallHold
+from mastoc.ui.wall.model import Point, WallHold
 
 
 def qcolor(color: str) -> QColor:

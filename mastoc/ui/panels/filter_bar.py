@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from mastoc.domain import grades
 from mastoc.store.search import SORTS
+from mastoc.ui.panels.range_slider import RangeSlider
 from mastoc.ui.preferences import Filters
-from mastoc.ui.range_slider import RangeSlider
 
 SORT_LABELS = {"newest": "Newest", "grade": "Grade", "name": "Name", "popularity": "Popularity"}
 

@@ -1,7 +1,9 @@
 """The wall view: fit on open, smooth wheel/pinch zoom around the cursor, drag to pan, keyboard zoom.
 
-Clicks (press and release without dragging) and hovers are forwarded to the `WallScene` as scene
-coordinates with a tolerance of a few device pixels, so a near miss on a small hold still picks it.
+Clicks (press and release without dragging, with their keyboard modifiers) and hovers are forwarded to
+the `WallScene` as scene coordinates with a tolerance of a few device pixels, so a near miss on a small
+hold still picks it. A drag is offered to the scene first (`drag_start_at`): when the current mode
+takes it (e.g. painting holds in Set mode) the pointer's path goes to the scene; otherwise it pans.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QNativeGestureEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QPinchGesture
 
-from mastoc.ui.wall_scene import WallScene
+from mastoc.ui.wall.scene import WallScene
 
 CLICK_TOLERANCE_PX = 4.0
 DRAG_THRESHOLD_PX = 5
@@ -41,6 +43,7 @@ class WallView(QGraphicsView):
         self._press: QPoint | None = None
         self._last: QPoint | None = None
         self._dragging = False
+        self._mode_drag = False  # the current drag belongs to the scene's mode (no panning)
 
     # --- zoom ------------------------------------------------------------------------------
 
@@ -153,8 +156,14 @@ class WallView(QGraphicsView):
         if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
             if not self._dragging and (pos - self._press).manhattanLength() >= DRAG_THRESHOLD_PX:
                 self._dragging = True
-                self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
-            if self._dragging and self._last is not None:
+                start = self.mapToScene(self._press)
+                self._mode_drag = self.wall.drag_start_at(start.x(), start.y(), self._tolerance(), event.modifiers())
+                if not self._mode_drag:
+                    self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            if self._mode_drag:
+                p = self.mapToScene(pos)
+                self.wall.drag_to(p.x(), p.y())
+            elif self._dragging and self._last is not None:
                 d = pos - self._last
                 self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - d.x())
                 self.verticalScrollBar().setValue(self.verticalScrollBar().value() - d.y())
@@ -170,8 +179,11 @@ class WallView(QGraphicsView):
         if event.button() == Qt.MouseButton.LeftButton and self._press is not None:
             if not self._dragging:
                 p = self.mapToScene(event.position().toPoint())
-                self.wall.click_at(p.x(), p.y(), self._tolerance())
+                self.wall.click_at(p.x(), p.y(), self._tolerance(), event.modifiers())
+            elif self._mode_drag:
+                self.wall.drag_end()
             self._press = None
+            self._mode_drag = False
             self._last = None
             self._dragging = False
             self.viewport().unsetCursor()

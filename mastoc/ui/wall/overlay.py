@@ -12,7 +12,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QPolygonF
 
 from mastoc.ui import styles
-from mastoc.ui.wall_model import WallHold
+from mastoc.ui.wall.model import WallHold
 
 OVERLAY_SCALE = 0.5  # overlay pixels per picture pixel
 

@@ -1,0 +1,59 @@
+"""The side of the window: welcome banner, filter row, counts, hold-criteria chips, the climb list and
+the tabs below it (Climb, Hold, Heatmap, Grades, and any tab added later with `add_tab`)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from mastoc.ui.panels.climb_details import ClimbDetails
+from mastoc.ui.panels.climb_list import ClimbTable
+from mastoc.ui.panels.climb_model import ClimbListModel
+from mastoc.ui.panels.filter_bar import FilterBar
+from mastoc.ui.panels.grade_chart import GradeChart
+from mastoc.ui.panels.heatmap import HeatmapPanel
+from mastoc.ui.panels.hold_info import HoldChips, HoldInfo
+from mastoc.ui.panels.welcome import WelcomeBanner
+
+TAB_CLIMB, TAB_HOLD, TAB_HEAT, TAB_GRADES = range(4)
+
+
+class SidePanel(QWidget):
+    def __init__(self, model: ClimbListModel, parent=None) -> None:
+        super().__init__(parent)
+        self.welcome = WelcomeBanner()
+        self.welcome.hide()
+        self.filters = FilterBar()
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("counts")
+        self.chips = HoldChips()
+        self.chips.hide()
+        self.table = ClimbTable(model)
+        self.details = ClimbDetails()
+        self.hold_info = HoldInfo()
+        self.heat_panel = HeatmapPanel()
+        self.chart = GradeChart()
+        self.tabs = QTabWidget()
+        for widget, title in ((self.details, self.tr("Climb")), (self.hold_info, self.tr("Hold")),
+                              (self.heat_panel, self.tr("Heatmap")), (self.chart, self.tr("Grades"))):
+            self.tabs.addTab(widget, title)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addWidget(self.welcome)
+        lay.addWidget(self.filters)
+        lay.addWidget(self.count_label)
+        lay.addWidget(self.chips)
+        self.top = QVBoxLayout()  # room for a mode's own panel (e.g. Set mode) above the list
+        self.top.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(self.top)
+        self.inner = QSplitter(Qt.Orientation.Vertical)
+        self.inner.addWidget(self.table)
+        self.inner.addWidget(self.tabs)
+        self.inner.setStretchFactor(0, 3)
+        self.inner.setStretchFactor(1, 2)
+        self.inner.setChildrenCollapsible(False)
+        lay.addWidget(self.inner, 1)
+        self.setMinimumWidth(380)
+
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        return self.tabs.addTab(widget, title)

@@ -1,0 +1,44 @@
+"""The first-start banner over the demo wall: what the user sees and the next steps."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+)
+
+
+class WelcomeBanner(QFrame):
+    """First start: what the user is looking at, and the next steps."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("welcome")
+        self.setStyleSheet("#welcome { background: palette(alternate-base); border-radius: 6px; }")
+        title = QLabel("<b>Welcome to mastoc.</b> This is the bundled <b>demo wall</b>: an invented board "
+                       "with a few dozen climbs to try everything. Bring your own wall:")
+        title.setWordWrap(True)
+        self.load_btn = QPushButton("Load a Stokt backup…")
+        self.stokt_btn = QPushButton("Import from Stokt…")
+        self.server_btn = QPushButton("Connect to a mastoc server…")
+        self.close_btn = QToolButton(text="✕")
+        self.close_btn.setToolTip("Hide this message")
+        self.close_btn.setAutoRaise(True)
+        top = QHBoxLayout()
+        top.addWidget(title, 1)
+        top.addWidget(self.close_btn, 0, Qt.AlignmentFlag.AlignTop)
+        btns = QHBoxLayout()
+        btns.addWidget(self.load_btn)
+        btns.addWidget(self.stokt_btn)
+        btns.addWidget(self.server_btn)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 6, 8, 6)
+        lay.addLayout(top)
+        lay.addLayout(btns)
+        self.close_btn.clicked.connect(self.hide)
