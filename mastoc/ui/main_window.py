@@ -31,6 +31,7 @@ from mastoc.ui.wall.scene import WallScene
 from mastoc.ui.wall.view import WallView
 from mastoc.ui.window_climbs import ClimbNavMixin
 from mastoc.ui.window_io import IoMixin
+from mastoc.ui.window_lists import ListsMixin
 
 __all__ = ["GRADE_SYSTEM_NAMES", "TAB_CLIMB", "TAB_GRADES", "TAB_HEAT", "TAB_HOLD", "MainWindow"]
 
@@ -42,7 +43,7 @@ MODE_HINTS = {
 }
 
 
-class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
+class MainWindow(IoMixin, ListsMixin, ClimbNavMixin, QMainWindow):
     faceLoaded = Signal(str)
     ready = Signal()  # face painted, first page listed, restored climb shown
 
@@ -85,6 +86,7 @@ class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
         self.statusBar().showMessage(self.tr("Loading…"))
 
         menus.build(self)
+        self.setup_lists()
         self._connect()
         if self.prefs.geometry is not None:
             self.restoreGeometry(self.prefs.geometry)
@@ -177,7 +179,7 @@ class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
                           if st is not SearchState.EXCLUDED)
         holds_none = tuple(sorted(n for n, st in self.scene.search.items() if st is SearchState.EXCLUDED))
         return ClimbQuery(face_id=self.face.id if self.face else None, holds_all=holds_all, holds_none=holds_none,
-                          **self.filters.query_kwargs())
+                          **self.filters.query_kwargs(), **self.list_filter_kwargs())
 
     def refresh_query(self) -> None:
         if self.face is None:
