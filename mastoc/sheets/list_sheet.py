@@ -2,7 +2,7 @@
 a small picture of the wall with the climb's holds drawn.
 
 `wall_picture(store, climb_id)` draws one climb on its face's photo with Pillow (the photo is
-decoded and scaled once per face); `write_list_sheet(store, list_id, path)` lays the climbs out five
+decoded and scaled once per face); `write_list_sheet(store, list_id, path)` lays the climbs out four
 to a page with reportlab and writes the PDF through a temporary file (never half-written).
 Hold colours follow the app's: start green, hands white, feet orange, top red.
 """
@@ -23,7 +23,8 @@ from mastoc.domain.models import Role
 from mastoc.store import list_rows as ops
 from mastoc.store.db import Store
 
-THUMB_WIDTH = 420  # pixels of the wall picture's width (about 150 dpi at the printed size)
+PER_PAGE = 4
+THUMB_WIDTH = 480  # pixels of the wall picture's width (about 150 dpi at the printed size)
 ROLE_COLOURS = {Role.START: (47, 211, 90), Role.OTHER: (255, 255, 255), Role.FEET: (255, 180, 0),
                 Role.TOP: (255, 59, 48)}
 _PRIORITY = (Role.START, Role.TOP, Role.OTHER, Role.FEET)
@@ -58,7 +59,7 @@ class _Faces:
                 photo = img.convert("RGB")
                 photo = photo.resize((THUMB_WIDTH, max(1, round(photo.size[1] * THUMB_WIDTH / photo.size[0]))),
                                      Image.Resampling.LANCZOS)
-                photo = Image.blend(photo, Image.new("RGB", photo.size), 0.55)  # dim, as the app does
+                photo = Image.blend(photo, Image.new("RGB", photo.size), 0.6)  # dim, as the app does
             scale = THUMB_WIDTH / full_w
         else:
             scale = 1.0
@@ -95,7 +96,7 @@ def wall_picture(store: Store, climb_id: str, faces: _Faces | None = None) -> Im
         if not pts or len(pts) < 3:
             continue
         role = next(x for x in _PRIORITY if x in rs)
-        draw.polygon(pts, outline=ROLE_COLOURS[role], width=5)
+        draw.polygon(pts, outline=ROLE_COLOURS[role], width=7)
     return img
 
 
@@ -111,7 +112,7 @@ def write_list_sheet(store: Store, list_id: str, path: str | Path) -> int:
     pdf.setAuthor("mastoc")
     page_w, page_h = A4
     margin = 12 * mm
-    cols, rows_per_page = 1, 5
+    cols, rows_per_page = 1, PER_PAGE
     cell_w = (page_w - 2 * margin) / cols
     top = page_h - margin - 16 * mm
     cell_h = (top - margin) / rows_per_page

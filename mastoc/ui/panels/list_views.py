@@ -72,8 +72,8 @@ class ListsModel(QAbstractListModel):
             return None
         x = self.lists[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            lock = "" if x.is_public else " 🔒"
-            return f"{x.name}  ({type_label(x.list_type)}, {x.done}/{x.items}){lock}"
+            shared = _tr("public") if x.is_public else _tr("private")
+            return f"{x.name}  ({type_label(x.list_type)}, {x.done}/{x.items}, {shared})"
         if role == Qt.ItemDataRole.ToolTipRole:
             return x.description or x.name
         if role == Qt.ItemDataRole.UserRole:
@@ -110,6 +110,7 @@ class ListsView(QListView):
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setMaximumHeight(self.fontMetrics().height() * 6)
 
 
 class ItemsModel(QAbstractTableModel):
@@ -214,6 +215,8 @@ class ItemsView(QTableView):
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setDragDropOverwriteMode(False)
         self.verticalHeader().hide()
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.setWordWrap(False)
         h = self.horizontalHeader()
         h.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
