@@ -76,7 +76,7 @@ def read_file(path: str | Path) -> dict[str, Any]:
         raise EditError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise EditError(f"{path} is not a mastoc list file (not JSON: {exc.msg} at line {exc.lineno})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("list"), dict) \
             or not isinstance(data.get("items"), list):

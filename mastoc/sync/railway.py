@@ -131,13 +131,16 @@ def _state(conn: Any) -> dict[tuple[str, str], tuple[str, str | None, str | None
 
 def _locals(conn: Any, entity: str) -> dict[str, dict[str, Any]]:
     cols = ("id", *rm.WRITTEN[entity])
-    extra = ", remote_deleted_at" if entity == "climb" else ""
+    extra = {"climb": ", remote_deleted_at",
+             "list_item": ", NOT EXISTS (SELECT 1 FROM climbs k WHERE k.id = list_items.climb_id)"}.get(entity, "")
     cur = conn.execute(f"SELECT {', '.join(cols)}{extra} FROM {rm.TABLES[entity]}")
     out = {}
     for r in cur:
         d = dict(zip(cols, tuple(r)[:len(cols)], strict=True))
         if entity == "climb":
             d["_deleted_upstream"] = r[len(cols)] is not None
+        if entity == "list_item":
+            d["_climb_gone"] = bool(r[len(cols)])
         out[d["id"]] = d
     return out
 
@@ -155,6 +158,8 @@ def _eligible(entity: str, row: dict[str, Any]) -> bool:
         return not row.get("_deleted_upstream")
     if entity == "climb_personal":
         return _has_personal(row)
+    if entity == "list_item":
+        return not row.get("_climb_gone")  # an item of a deleted climb stays on this device
     return True
 
 
@@ -460,6 +465,22 @@ def _delete_local(c: Any, entity: str, local_id: str, reason: str) -> None:
     _drop_state(c, entity, local_id)
 
 
+def _climb_gone(c: Any, climb_id: str) -> bool:
+    return c.execute("SELECT 1 FROM climbs WHERE id = ?", (climb_id,)).fetchone() is None
+
+
+def _trash_for_lists(c: Any, climb: dict[str, Any]) -> None:
+    """A climb deleted on the server that is in a list here: its name stays readable for the list's
+    flagged item (a `climb_trash` row without Stokt id, so the Stokt import is not held back)."""
+    if c.execute("SELECT 1 FROM list_items WHERE climb_id = ? LIMIT 1", (climb["id"],)).fetchone() is None:
+        return
+    if c.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'climb_trash'").fetchone() is None:
+        return
+    c.execute("INSERT OR IGNORE INTO climb_trash (climb_id, stokt_id, face_id, name, snapshot, deleted_at) "
+              "VALUES (?, NULL, ?, ?, ?, ?)", (climb["id"], climb.get("face_id"), climb.get("name") or "?",
+                                               json.dumps({"row": climb}, default=str), rows.now_ts()))
+
+
 def _can_insert(c: Any, entity: str, v: dict[str, Any]) -> str | None:
     """Why a pulled row cannot be written (a parent this device cannot see), or None."""
     parents = {"climb_personal": [("climbs", "id")], "face": [("gyms", "gym_id")], "wall": [("gyms", "gym_id")], "hold": [("faces", "face_id")], "climb": [("faces", "face_id")],
@@ -579,6 +600,14 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
                 rep.errors.append(f"{a.entity} {a.title!r} changed here since the preview; left for the next sync")
                 continue
             if a.kind == "deleted_upstream":
+                if a.entity == "list_item" and cur and _climb_gone(c, cur["climb_id"]):
+                    # the server drops the items of a deleted climb; here the item stays, flagged
+                    # "climb deleted", until the user removes it (and is no longer synced)
+                    _drop_state(c, a.entity, a.key)
+                    rep.add(a.entity, "kept_climb_deleted")
+                    continue
+                if a.entity == "climb" and cur:
+                    _trash_for_lists(c, cur)
                 _delete_local(c, a.entity, a.key, "deleted on the server")
                 rep.add(a.entity, "deleted_upstream")
             elif a.kind in ("new", "updated", "matched"):

@@ -91,3 +91,33 @@ def test_a_private_list_stays_with_its_owner(tmp_path: Path, server: LiveServer)
     pv, rep = sync(b)
     with Store.open(b) as s:
         assert [x.name for x in lists_ops.all_lists(s)] == ["Everyone"]
+
+
+def test_a_deleted_climb_stays_in_its_lists_flagged_on_both_devices(tmp_path: Path, server: LiveServer) -> None:
+    from mastoc.edits import climbs
+
+    a, b = device(tmp_path, "a", server), device(tmp_path, "b", server)
+    face, _holds = _personal_wall(a)
+    c1, c2 = _climb(a, face, "Gone soon"), _climb(a, face, "Stays")
+    with Store.open(a) as s:
+        (lid,) = lists_ops.create_list(s, "Projects", list_type="project").lists
+        lists_ops.add_items(s, lid, [c1, c2])
+    for d in (a, b, a):
+        assert sync(d)[1].ok
+    with Store.open(a) as s:
+        climbs.delete_climb(s, c1)
+    for d in (a, a, b, b, a):
+        pv, rep = sync(d)
+        assert rep.ok, rep.errors
+    for d in (a, b):
+        with Store.open(d) as s:
+            assert [(i.climb_name, i.climb_deleted) for i in lists_ops.items(s, lid)] == [
+                ("Gone soon", True), ("Stays", False)], d
+            assert s.climb(c1) is None
+    pv, _rep = sync(a)
+    assert not pv.items, [(i.entity, i.category, i.title) for i in pv.items]
+    with Store.open(b) as s:  # until the user removes it
+        lists_ops.remove_items(s, lid, [c1])
+    assert sync(b)[1].ok
+    with Store.open(b) as s:
+        assert [i.climb_name for i in lists_ops.items(s, lid)] == ["Stays"]
