@@ -416,6 +416,8 @@ def _set_state(c: Any, entity: str, local_id: str, remote_id: str, values: dict[
               (BACKEND, entity, local_id, remote_id))
     c.execute("INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
               "last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)", (BACKEND, entity, local_id, remote_id, h, eh, rows.now_ts()))
+    if entity == "list":
+        c.execute("UPDATE climb_lists SET synced_at = ? WHERE id = ?", (rows.now_ts(), local_id))
     if entity != "image":
         c.execute("INSERT INTO id_mappings (entity_type, mastoc_id, backend, remote_id, sync_direction, synced_at) "
                   "VALUES (?, ?, ?, ?, 'both', ?) ON CONFLICT DO NOTHING",
@@ -927,8 +929,17 @@ def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, re
                 "list_type": row.get("list_type") or "personal"}
         if create and row.get("stokt_id"):
             body["stokt_id"] = row["stokt_id"]
-        answer = (client.create_list(row["name"], list_id=a.key, **body) if create
-                  else client.update_list(a.key, name=row["name"], **body))
+        if create:
+            try:
+                answer = client.create_list(row["name"], list_id=a.key, **body)
+            except BackendError as exc:
+                if exc.status != 409:
+                    raise
+                # another account's list has this id (a Stokt list imported by two accounts): a new id here
+                a.key = row["id"] = _rekey_list(store, a.key)
+                answer = client.create_list(row["name"], list_id=a.key, **body)
+        else:
+            answer = client.update_list(a.key, name=row["name"], **body)
         _record_answer(store, e, a.key, a.key, answer, row)
     elif e == "list_item":
         fields = {"status": row.get("status") or "todo", "notes": row.get("notes")}
@@ -941,6 +952,19 @@ def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, re
                            body={"position": int(row["position"] or 0), **fields})
         _record_answer(store, e, a.key, f"{row['list_id']}:{a.key}", answer, row)
     rep.add(e, "created" if create else "updated_remote")
+
+
+def _rekey_list(store: Store, old: str) -> str:
+    """Give a local list (never synced) a fresh id, its items following."""
+    new = new_id()
+    with store.transaction() as c:
+        row = dict(c.execute("SELECT * FROM climb_lists WHERE id = ?", (old,)).fetchone())
+        c.execute("UPDATE climb_lists SET stokt_id = NULL WHERE id = ?", (old,))
+        row["id"] = new
+        c.execute(f"INSERT INTO climb_lists ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
+        c.execute("UPDATE list_items SET list_id = ? WHERE list_id = ?", (new, old))
+        c.execute("DELETE FROM climb_lists WHERE id = ?", (old,))
+    return new
 
 
 def _delete_remote(client: RailwayClient, a: Action) -> None:

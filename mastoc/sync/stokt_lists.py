@@ -1,8 +1,8 @@
 """The account's own Stokt data brought in by the Stokt import: personal lists and sends.
 
 - Lists (`users/lists/{me}/personal`, items `lists/{id}/items`, API.md §12, shapes partly
-  inferred): each becomes a local list with its `stokt_id` (mastoc id derived from it, the same on
-  every device) and its items, in Stokt's `order`, each with the item's `stokt_id`. A re-import
+  inferred): each becomes a local list with its `stokt_id` (found again by it; a new one's mastoc
+  id is derived from it, so every device of the account makes the same list) and its items, in Stokt's `order`, each with the item's `stokt_id`. A re-import
   renames the list to Stokt's name and adds the items it does not have yet; local statuses, notes,
   order and type are kept, items are never removed (nothing a climber kept is lost). Stokt's
   `listType` words that say circuit / project become that type, anything else `personal`.
@@ -94,8 +94,9 @@ def import_lists(store: Store, client: StoktClient, me: dict[str, Any]) -> tuple
 
 def _write_list(store: Store, sid: str, name: str, rl: dict[str, Any], raw_items: Iterable[Any],
                 warnings: list[str], counts: dict[str, int]) -> int:
-    lid = id_for_stokt("list", sid)
     c = store.conn
+    known = c.execute("SELECT id FROM climb_lists WHERE stokt_id = ?", (sid,)).fetchone()
+    lid = str(known[0]) if known else id_for_stokt("list", sid)
     wanted: list[tuple[float, str, str | None]] = []
     for n, item in enumerate(raw_items):
         climb_sid = _climb_stokt_id(item)

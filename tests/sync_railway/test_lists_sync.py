@@ -33,6 +33,7 @@ def test_lists_travel_and_a_reorder_on_both_sides_is_a_conflict(tmp_path: Path, 
     with Store.open(b) as s:
         lst = lists_ops.get_list(s, lid)
         assert (lst.name, lst.list_type, lst.description, lst.done) == ("Winter circuit", "circuit", "blue tape", 1)
+        assert s.conn.execute("SELECT synced_at FROM climb_lists").fetchone()[0]
         assert [(i.climb_name, i.status, i.notes) for i in lists_ops.items(s, lid)] == [
             ("One", "todo", None), ("Two", "done", "heel hook"), ("Three", "todo", None)]
     sync(a)  # a hears back the server's answers
