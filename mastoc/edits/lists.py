@@ -240,11 +240,13 @@ def add_items(store: Store, list_id: str, climb_ids: Sequence[str], *, position:
 
 def _renumber(c: sqlite3.Connection, order: Sequence[str]) -> frozenset[str]:
     """Give the items of `order` the positions 0 … n-1; returns those whose position changed."""
-    changed = set()
-    for pos, iid in enumerate(order):
-        if c.execute("UPDATE list_items SET position = ? WHERE id = ? AND position != ?", (pos, iid, pos)).rowcount:
-            changed.add(iid)
-    return frozenset(changed)
+    if not order:
+        return frozenset()
+    current = dict(c.execute("SELECT i.id, i.position FROM list_items i WHERE i.list_id = "
+                             "(SELECT list_id FROM list_items WHERE id = ?)", (order[0],)).fetchall())
+    moves = [(pos, iid) for pos, iid in enumerate(order) if current.get(iid) != pos]
+    c.executemany("UPDATE list_items SET position = ? WHERE id = ?", moves)
+    return frozenset(iid for _pos, iid in moves)
 
 
 def snapshot_items(store: Store, list_id: str, climb_ids: Sequence[str]) -> tuple[dict[str, Any], ...]:

@@ -13,6 +13,7 @@ import io
 from pathlib import Path
 
 from PIL import Image, ImageDraw
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -107,6 +108,7 @@ def write_list_sheet(store: Store, list_id: str, path: str | Path) -> int:
     its = ops.items(store, list_id)
     faces = _Faces(store)
     buf = io.BytesIO()
+    rl_config.useA85 = 0  # binary streams: no pure-Python ASCII85 pass over every picture (and smaller files)
     pdf = canvas.Canvas(buf, pagesize=A4, pageCompression=1)
     pdf.setTitle(lst.name)
     pdf.setAuthor("mastoc")
@@ -146,7 +148,10 @@ def write_list_sheet(store: Store, list_id: str, path: str | Path) -> int:
         pic_w = 0.0
         if pic is not None:
             pic_w = pic_h * pic.size[0] / pic.size[1]
-            pdf.drawImage(ImageReader(pic), x, y + 3 * mm, width=pic_w, height=pic_h)
+            jpeg = io.BytesIO()
+            pic.save(jpeg, "JPEG", quality=82, optimize=True)  # embedded as is (DCT): small, fast
+            jpeg.seek(0)
+            pdf.drawImage(ImageReader(jpeg), x, y + 3 * mm, width=pic_w, height=pic_h)
         tx = x + pic_w + 4 * mm
         ty = y + cell_h - 8 * mm
         text_w = cell_w - pic_w - 6 * mm

@@ -36,7 +36,8 @@ CREATE TABLE climb_log (
     stokt_key TEXT UNIQUE,
     created_at TEXT
 );
-CREATE INDEX climb_log_climb ON climb_log(climb_id, date)
+CREATE INDEX climb_log_climb ON climb_log(climb_id, date);
+CREATE INDEX climb_log_sent ON climb_log(climb_id) WHERE sent = 1
 """
 
 
