@@ -3,8 +3,8 @@ context menu ("Add to list ▸"), the shortcut adding the shown climb to the cur
 stack the list commands go on, and the list filters of the climb query.
 
 A mixin of `MainWindow` (placed before `ClimbNavMixin`): `setup_lists()` is called once the side
-panel and the menus exist. The window keeps one `QUndoStack` (`undo_stack`, created here when the
-window has none yet) with Undo / Redo in the Edit menu.
+panel, the menus and Set mode exist. List commands go on the window's undo stack (`undo_stack`:
+Set mode's stack, whose Undo / Redo are in the Edit menu; created here when there is none).
 """
 
 from __future__ import annotations
@@ -26,6 +26,9 @@ class ListsMixin:
     """Lists for `MainWindow`."""
 
     def setup_lists(self) -> None:
+        setter = getattr(self, "setter", None)  # Set mode's stack, with Undo / Redo in the Edit menu
+        if getattr(self, "undo_stack", None) is None and setter is not None:
+            self.undo_stack = setter.stack
         if getattr(self, "undo_stack", None) is None:
             self.undo_stack = QUndoStack(self)
             undo = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
@@ -38,14 +41,18 @@ class ListsMixin:
         self.lists_panel = ListsPanel(self.store, self.lists_controller)
         self.tab_lists = self.side.add_tab(self.lists_panel, self.tr("Lists"))
         self.personal = ClimbPersonal(self.store, self.lists_controller)
-        box = QWidget()
-        lay = QVBoxLayout(box)
-        lay.setContentsMargins(0, 0, 0, 0)
-        self.tabs.removeTab(TAB_CLIMB)
-        lay.addWidget(self.details, 1)
-        lay.addWidget(self.personal)
-        self.tabs.insertTab(TAB_CLIMB, box, self.tr("Climb"))
-        self.tabs.setCurrentIndex(TAB_CLIMB)
+        climb_tab = self.tabs.widget(TAB_CLIMB)
+        if climb_tab is not self.details and climb_tab.layout() is not None:
+            climb_tab.layout().addWidget(self.personal)  # below the climb's details and actions
+        else:
+            box = QWidget()
+            lay = QVBoxLayout(box)
+            lay.setContentsMargins(0, 0, 0, 0)
+            self.tabs.removeTab(TAB_CLIMB)
+            lay.addWidget(self.details, 1)
+            lay.addWidget(self.personal)
+            self.tabs.insertTab(TAB_CLIMB, box, self.tr("Climb"))
+            self.tabs.setCurrentIndex(TAB_CLIMB)
 
         self.lists_controller.error.connect(self._list_refused)
         self.lists_controller.changed.connect(self._lists_changed)
