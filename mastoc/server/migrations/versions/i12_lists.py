@@ -1,7 +1,7 @@
 """Lists: `climb_lists.list_type`; `list_items.status`, `notes`, `stokt_id`.
 
 Revision ID: i12_lists
-Revises: 0002
+Revises: i13_prod (re-chained after i13 landed on main)
 Create Date: 2026-12-01 08:10:00
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'i12_lists'
-down_revision = '0002'
+down_revision = 'i13_prod'
 branch_labels = None
 depends_on = None
 
