@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from mastoc.edits import lists as ops
@@ -20,6 +21,10 @@ from mastoc.edits.changes import Changes
 from mastoc.store.db import Store
 
 Notify = Callable[[Changes], None]
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ListCommands", text)
 
 
 class EditCommand(QUndoCommand):
@@ -56,7 +61,7 @@ class EditCommand(QUndoCommand):
 
 class CreateList(EditCommand):
     def __init__(self, store: Store, notify: Notify, name: str, **fields: Any) -> None:
-        super().__init__(store, f"Create list {name}", notify)
+        super().__init__(store, _tr("create the list %1").replace("%1", name), notify)
         self.name, self.fields, self.list_id = name, fields, None
         self.snapshot: ops.ListSnapshot | None = None
 
@@ -92,7 +97,7 @@ class UpdateList(EditCommand):
 
 class DeleteList(EditCommand):
     def __init__(self, store: Store, notify: Notify, list_id: str) -> None:
-        super().__init__(store, f"Delete list {ops.get_list(store, list_id).name}", notify)
+        super().__init__(store, _tr("delete the list %1").replace("%1", ops.get_list(store, list_id).name), notify)
         self.list_id = list_id
         self.snapshot = ops.snapshot_list(store, list_id)
 
@@ -106,7 +111,8 @@ class DeleteList(EditCommand):
 
 class AddItems(EditCommand):
     def __init__(self, store: Store, notify: Notify, list_id: str, climb_ids: list[str]) -> None:
-        super().__init__(store, f"Add {len(climb_ids)} climb(s) to {ops.get_list(store, list_id).name}", notify)
+        text = _tr("add %1 climb(s) to %2").replace("%1", str(len(climb_ids)))
+        super().__init__(store, text.replace("%2", ops.get_list(store, list_id).name), notify)
         self.list_id, self.climb_ids = list_id, climb_ids
         self.rows: tuple[dict[str, Any], ...] = ()
 
@@ -122,7 +128,8 @@ class AddItems(EditCommand):
 
 class RemoveItems(EditCommand):
     def __init__(self, store: Store, notify: Notify, list_id: str, climb_ids: list[str]) -> None:
-        super().__init__(store, f"Remove {len(climb_ids)} climb(s) from {ops.get_list(store, list_id).name}", notify)
+        super().__init__(store, _tr("remove %1 climb(s) from %2").replace("%1", str(len(climb_ids))).replace(
+            "%2", ops.get_list(store, list_id).name), notify)
         self.list_id, self.climb_ids = list_id, climb_ids
         self.rows = ops.snapshot_items(store, list_id, climb_ids)
 
@@ -136,7 +143,7 @@ class RemoveItems(EditCommand):
 
 class SetOrder(EditCommand):
     def __init__(self, store: Store, notify: Notify, list_id: str, order: list[str]) -> None:
-        super().__init__(store, "Reorder list", notify)
+        super().__init__(store, _tr("reorder the list"), notify)
         self.list_id, self.order = list_id, order
         self.old = ops.item_order(store, list_id)
 
@@ -151,7 +158,7 @@ class SetItem(EditCommand):
     """An item's status or notes (`field` "status" | "notes")."""
 
     def __init__(self, store: Store, notify: Notify, list_id: str, climb_id: str, field: str, value: Any) -> None:
-        super().__init__(store, f"Set {field}", notify)
+        super().__init__(store, _tr("change the status") if field == "status" else _tr("change the notes"), notify)
         self.list_id, self.climb_id, self.field, self.value = list_id, climb_id, field, value
         item = next(i for i in ops.items(store, list_id) if i.climb_id == climb_id)
         self.old = getattr(item, field)
@@ -169,7 +176,7 @@ class SetItem(EditCommand):
 
 class SetPersonal(EditCommand):
     def __init__(self, store: Store, notify: Notify, climb_id: str, **fields: Any) -> None:
-        super().__init__(store, "Edit personal notes", notify)
+        super().__init__(store, _tr("edit my notes on the climb"), notify)
         self.climb_id, self.fields = climb_id, fields
         old = logbook.personal(store, climb_id)
         self.old = {k: old[k] for k in fields}
@@ -183,7 +190,7 @@ class SetPersonal(EditCommand):
 
 class AddSession(EditCommand):
     def __init__(self, store: Store, notify: Notify, climb_id: str, **fields: Any) -> None:
-        super().__init__(store, "Log a session", notify)
+        super().__init__(store, _tr("log a session"), notify)
         self.climb_id, self.fields = climb_id, fields
         self.row: dict[str, Any] | None = None
         self.session_id: str | None = None
