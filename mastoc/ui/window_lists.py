@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence, QUndoStack
-from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QMenu, QScrollArea, QVBoxLayout, QWidget
 
 from mastoc.edits.changes import Changes
 from mastoc.store import list_rows
@@ -20,6 +20,14 @@ from mastoc.ui.lists_controller import ListsController
 from mastoc.ui.panels.climb_personal import ClimbPersonal
 from mastoc.ui.panels.lists_panel import ListsPanel
 from mastoc.ui.panels.side import TAB_CLIMB
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
 
 
 class ListsMixin:
@@ -43,14 +51,15 @@ class ListsMixin:
         self.personal = ClimbPersonal(self.store, self.lists_controller)
         climb_tab = self.tabs.widget(TAB_CLIMB)
         if climb_tab is not self.details and climb_tab.layout() is not None:
-            climb_tab.layout().addWidget(self.personal)  # below the climb's details and actions
+            # below the climb's details and actions; scrolled, so the window still fits small screens
+            climb_tab.layout().addWidget(_scrolled(self.personal))
         else:
             box = QWidget()
             lay = QVBoxLayout(box)
             lay.setContentsMargins(0, 0, 0, 0)
             self.tabs.removeTab(TAB_CLIMB)
             lay.addWidget(self.details, 1)
-            lay.addWidget(self.personal)
+            lay.addWidget(_scrolled(self.personal))
             self.tabs.insertTab(TAB_CLIMB, box, self.tr("Climb"))
             self.tabs.setCurrentIndex(TAB_CLIMB)
 

@@ -92,6 +92,8 @@ class ListsPanel(QWidget):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         split.setChildrenCollapsible(False)
+        self.lists_view.setMinimumHeight(self.fontMetrics().height() * 2)  # small screens: the window fits
+        self.items_view.setMinimumHeight(self.fontMetrics().height() * 3)
         lay.addWidget(split, 1)
         lay.addWidget(self.description)
         lay.addWidget(self.progress)
