@@ -28,6 +28,7 @@ _COMMAND_MODULES = (
     "mastoc.cli.railway_cmds",
     "mastoc.cli.wall_cmds",
     "mastoc.cli.annotation_cmds",
+    "mastoc.cli.list_cmds",
 )
 
 

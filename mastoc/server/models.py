@@ -174,6 +174,7 @@ class ClimbList(SQLModel, table=True):
     name: str = Field(max_length=255)
     description: str | None = Field(default=None, sa_column=Column(Text))
     is_public: bool = False
+    list_type: str = Field(default="personal", max_length=10)
     source: str = Field(default="mastoc", max_length=10)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime | None = None
@@ -186,6 +187,9 @@ class ListItem(SQLModel, table=True):
     list_id: str = Field(foreign_key="climb_lists.id", max_length=36, index=True)
     climb_id: str = Field(foreign_key="climbs.id", max_length=36, index=True)
     position: int = 0
+    status: str = Field(default="todo", max_length=12)
+    notes: str | None = Field(default=None, sa_column=Column(Text))
+    stokt_id: str | None = Field(default=None, max_length=36)
     added_at: datetime = Field(default_factory=utcnow)
 
 

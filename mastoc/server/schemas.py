@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from mastoc.domain.lists import LIST_TYPES, STATUSES
 from mastoc.domain.models import CONDITIONS, DIFFICULTIES, GRIP_TYPES
 
 INT32_MAX = 2**31 - 1
@@ -546,17 +547,24 @@ class BatchImportResult(BaseModel):
 
 # --- lists ----------------------------------------------------------------------------------------
 
+ListType = Literal[LIST_TYPES]  # type: ignore[valid-type]
+ItemStatus = Literal[STATUSES]  # type: ignore[valid-type]
+
+
 class ListCreate(In):
     id: uuid.UUID | None = Field(default=None, description="client-chosen id (idempotent create)")
     name: Annotated[Str, Field(min_length=1, max_length=255)]
     description: Annotated[Str, Field(max_length=5000)] | None = None
     is_public: bool = False
+    list_type: ListType = "personal"
+    stokt_id: Annotated[Str, Field(max_length=36)] | None = None
 
 
 class ListUpdate(In):
     name: Annotated[Str, Field(min_length=1, max_length=255)] | None = None
     description: Annotated[Str, Field(max_length=5000)] | None = None
     is_public: bool | None = None
+    list_type: ListType | None = None
 
 
 class ListOut(BaseModel):
@@ -565,6 +573,7 @@ class ListOut(BaseModel):
     name: str
     description: str | None = None
     is_public: bool = False
+    list_type: str = "personal"
     source: str = "mastoc"
     stokt_id: str | None = None
     items_count: int = 0
@@ -581,10 +590,15 @@ class ListItemCreate(In):
     id: uuid.UUID | None = Field(default=None, description="client-chosen id (idempotent create)")
     climb_id: uuid.UUID
     position: Annotated[int, Field(ge=0, le=INT32_MAX)] | None = None
+    status: ItemStatus = "todo"
+    notes: Annotated[Str, Field(max_length=5000)] | None = None
+    stokt_id: Annotated[Str, Field(max_length=36)] | None = None
 
 
 class ListItemUpdate(In):
-    position: Annotated[int, Field(ge=0, le=INT32_MAX)]
+    position: Annotated[int, Field(ge=0, le=INT32_MAX)] | None = None
+    status: ItemStatus | None = None
+    notes: Annotated[Str, Field(max_length=5000)] | None = None
 
 
 class ListItemOut(BaseModel):
@@ -592,6 +606,9 @@ class ListItemOut(BaseModel):
     list_id: uuid.UUID
     climb_id: uuid.UUID
     position: int
+    status: str = "todo"
+    notes: str | None = None
+    stokt_id: str | None = None
     added_at: str | None = None
 
 

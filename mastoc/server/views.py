@@ -138,13 +138,13 @@ def consensus(rows: Iterable[HoldAnnotation]) -> dict[str, Any]:
 
 def climb_list(cl: ClimbList, items_count: int = 0) -> dict[str, Any]:
     return {"id": cl.id, "user_id": cl.user_id, "name": cl.name, "description": cl.description,
-            "is_public": cl.is_public, "source": cl.source, "stokt_id": cl.stokt_id,
+            "is_public": cl.is_public, "list_type": cl.list_type, "source": cl.source, "stokt_id": cl.stokt_id,
             "items_count": items_count, "created_at": iso(cl.created_at), "updated_at": iso(cl.updated_at)}
 
 
 def list_item(it: ListItem) -> dict[str, Any]:
     return {"id": it.id, "list_id": it.list_id, "climb_id": it.climb_id, "position": it.position,
-            "added_at": iso(it.added_at)}
+            "status": it.status, "notes": it.notes, "stokt_id": it.stokt_id, "added_at": iso(it.added_at)}
 
 
 def image(img: Image) -> dict[str, Any]:

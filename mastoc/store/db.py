@@ -117,6 +117,10 @@ class Store:
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise _translate(exc, db_file) from exc
+        except UnicodeDecodeError as exc:  # text in a damaged page (e.g. the schema's) that does not decode
+            conn.close()
+            raise StoreCorruptError(f"the store {db_file} is damaged (unreadable text); {DAMAGED_HINT}",
+                                    "unreadable text") from exc
         except StoreError:
             conn.close()
             raise
@@ -136,10 +140,12 @@ class Store:
         """Raise `StoreCorruptError` unless SQLite's quick_check passes."""
         try:
             result = [r[0] for r in self.conn.execute("PRAGMA quick_check").fetchall()]
-        except sqlite3.DatabaseError as exc:
-            raise StoreCorruptError(f"the store {self.path} is damaged ({exc}); {DAMAGED_HINT}", str(exc)) from exc
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged page may not even decode
+            why = " ".join(str(exc).split())
+            raise StoreCorruptError(f"the store {self.path} is damaged ({why}); {DAMAGED_HINT}", why) from exc
         if result != ["ok"]:
-            raise StoreCorruptError(f"the store {self.path} is damaged ({result[0]}); {DAMAGED_HINT}", result[0])
+            why = " ".join(str(result[0]).split())  # SQLite's report can span lines: one line for the user
+            raise StoreCorruptError(f"the store {self.path} is damaged ({why}); {DAMAGED_HINT}", why)
 
     def migrate(self) -> int:
         """Bring the schema to the latest version; each step is atomic. Returns the version."""

@@ -16,7 +16,14 @@ import sqlite3
 from collections.abc import Callable
 
 from mastoc.domain import holdslist
-from mastoc.store import annotation_schema, climb_edit_schema, names_schema, sync_schema, walls_schema
+from mastoc.store import (
+    annotation_schema,
+    climb_edit_schema,
+    lists_schema,
+    names_schema,
+    sync_schema,
+    walls_schema,
+)
 
 V1 = """
 CREATE TABLE gyms (
@@ -231,7 +238,7 @@ def _script(conn: sqlite3.Connection, script: str) -> None:
 # Index i holds the migration from version i to version i + 1. Append only.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1, _v2, sync_schema.v3, sync_schema.v4, climb_edit_schema.migrate, names_schema.migrate,
-    walls_schema.v_walls, annotation_schema.migrate,
+    walls_schema.v_walls, annotation_schema.migrate, lists_schema.migrate,
 ]
 
 

@@ -2,8 +2,8 @@
 
 A `ClimbQuery` holds every filter (grade range as IRCRA bounds, setter, text, feet rule, benchmark
 flag, holds that must be present — optionally in a role — and holds that must be absent, hold
-conditions to avoid and grip types not wanted for the hands, from the hold annotations), a sort and
-a page. Hold filters run on the indexed `climb_holds` table: the required holds' climb sets are
+conditions to avoid and grip types not wanted for the hands, from the hold annotations, one list's
+climbs only, sent climbs hidden), a sort and a page. Hold filters run on the indexed `climb_holds` table: the required holds' climb sets are
 intersected first (a few hundred rows each), and the climbs table is only probed for that
 intersection, so "grade range + these 3 holds" stays in milliseconds on 100k climbs.
 """
@@ -60,6 +60,8 @@ class ClimbQuery:
     offset: int = 0
     include_ungraded: bool = field(default=True)  # only used when no grade bound is set
     changed_holds_only: bool = False  # climbs flagged "uses a changed hold" (a wall reset)
+    list_id: str | None = None  # only the climbs of this list
+    hide_sent: bool = False  # without the climbs the logbook has a send of
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -177,6 +179,11 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
         where.append("c.is_benchmark = 1")
     if q.changed_holds_only:
         where.append("c.id IN (SELECT climb_id FROM climb_hold_flags)")
+    if q.list_id:
+        where.append("c.id IN (SELECT li.climb_id FROM list_items li WHERE li.list_id = ?)")
+        params.append(q.list_id)
+    if q.hide_sent:
+        where.append("NOT EXISTS (SELECT 1 FROM climb_log g WHERE g.climb_id = c.id AND g.sent = 1)")
     sql = f"FROM {source}"
     if with_setter:
         sql += " LEFT JOIN users u ON u.id = c.setter_id"

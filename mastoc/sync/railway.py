@@ -148,13 +148,16 @@ def _state(conn: Any) -> dict[tuple[str, str], tuple[str, str | None, str | None
 
 def _locals(conn: Any, entity: str) -> dict[str, dict[str, Any]]:
     cols = ("id", *rm.WRITTEN[entity])
-    extra = ", remote_deleted_at" if entity == "climb" else ""
+    extra = {"climb": ", remote_deleted_at",
+             "list_item": ", NOT EXISTS (SELECT 1 FROM climbs k WHERE k.id = list_items.climb_id)"}.get(entity, "")
     cur = conn.execute(f"SELECT {', '.join(cols)}{extra} FROM {rm.TABLES[entity]}")
     out = {}
     for r in cur:
         d = dict(zip(cols, tuple(r)[:len(cols)], strict=True))
         if entity == "climb":
             d["_deleted_upstream"] = r[len(cols)] is not None
+        if entity == "list_item":
+            d["_climb_gone"] = bool(r[len(cols)])
         out[d["id"]] = d
     return out
 
@@ -172,6 +175,8 @@ def _eligible(entity: str, row: dict[str, Any]) -> bool:
         return not row.get("_deleted_upstream")
     if entity == "climb_personal":
         return _has_personal(row)
+    if entity == "list_item":
+        return not row.get("_climb_gone")  # an item of a deleted climb stays on this device
     return True
 
 
@@ -332,6 +337,7 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
     pushes = local_changes(conn, state, touched)
     plan.actions.extend(_hold_back(conn, plan, state, pushes))
     _name_annotated_holds(conn, plan.actions)
+    _name_list_items(conn, plan.actions, locals_["list_item"])
     return plan
 
 
@@ -434,6 +440,26 @@ def _hold_back(conn: Any, plan: SyncPlan, state: dict[tuple[str, str], tuple[str
     return keep
 
 
+def _name_list_items(conn: Any, actions: list[Action], local_items: dict[str, dict[str, Any]]) -> None:
+    """List item titles name the climb and the list; a position changed on both sides is a conflict on
+    the list's order, worded so (with both positions, 1-based)."""
+    items = [a for a in actions if a.entity == "list_item"]
+    if not items:
+        return
+    climbs = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM climbs")}
+    lists = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM climb_lists")}
+    for a in items:
+        row = local_items.get(a.key) or a.remote or {}
+        climb, lst = climbs.get(row.get("climb_id")), lists.get(row.get("list_id"))
+        if not climb or not lst:
+            continue
+        a.title = f"{climb} in list {lst}"
+        if a.kind == "conflict" and "position" in a.fields and a.key in local_items and a.remote:
+            here, there = int(local_items[a.key]["position"] or 0) + 1, int(a.remote.get("position") or 0) + 1
+            a.title = f"Order of list {lst}: {climb}"
+            a.detail = f"reordered on both sides (position {here} here, {there} on the server)"
+
+
 def _name_annotated_holds(conn: Any, actions: list[Action]) -> None:
     """Annotation titles name the hold by its public number, not by its local id."""
     notes = [a for a in actions if a.entity == "hold_annotation"]
@@ -507,6 +533,8 @@ def _set_state(c: Any, entity: str, local_id: str, remote_id: str, values: dict[
     c.execute("INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
               "last_seen_at, base_values) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
               (BACKEND, entity, local_id, remote_id, h, eh, rows.now_ts(), base))
+    if entity == "list":
+        c.execute("UPDATE climb_lists SET synced_at = ? WHERE id = ?", (rows.now_ts(), local_id))
 
 
 def _drop_state(c: Any, entity: str, local_id: str) -> None:
@@ -1046,18 +1074,46 @@ def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, re
             row["created_at"] = created
         _record_answer(store, e, a.key, f"{int(num[0])}:{a.key}", None, row)
     elif e == "list":
-        body = {"description": row.get("description"), "is_public": bool(row.get("is_public"))}
-        answer = (client.create_list(row["name"], list_id=a.key, **body) if create
-                  else client.update_list(a.key, name=row["name"], **body))
+        body = {"description": row.get("description"), "is_public": bool(row.get("is_public")),
+                "list_type": row.get("list_type") or "personal"}
+        if create and row.get("stokt_id"):
+            body["stokt_id"] = row["stokt_id"]
+        if create:
+            try:
+                answer = client.create_list(row["name"], list_id=a.key, **body)
+            except BackendError as exc:
+                if exc.status != 409:
+                    raise
+                # another account's list has this id (a Stokt list imported by two accounts): a new id here
+                a.key = row["id"] = _rekey_list(store, a.key)
+                answer = client.create_list(row["name"], list_id=a.key, **body)
+        else:
+            answer = client.update_list(a.key, name=row["name"], **body)
         _record_answer(store, e, a.key, a.key, answer, row, write_back=True)  # the server's creation date
     elif e == "list_item":
+        fields = {"status": row.get("status") or "todo", "notes": row.get("notes")}
         if create:
-            answer = client.add_list_item(row["list_id"], row["climb_id"], item_id=a.key, position=int(row["position"] or 0))
+            extra = {"stokt_id": row["stokt_id"]} if row.get("stokt_id") else {}
+            answer = client.add_list_item(row["list_id"], row["climb_id"], item_id=a.key,
+                                          position=int(row["position"] or 0), **fields, **extra)
         else:
             answer = _call(client, "PATCH", f"/api/lists/{row['list_id']}/items/{a.key}",
-                           body={"position": int(row["position"] or 0)})
+                           body={"position": int(row["position"] or 0), **fields})
         _record_answer(store, e, a.key, f"{row['list_id']}:{a.key}", answer, row, write_back=True)
     rep.add(e, "created" if create else "updated_remote")
+
+
+def _rekey_list(store: Store, old: str) -> str:
+    """Give a local list (never synced) a fresh id, its items following."""
+    new = new_id()
+    with store.transaction() as c:
+        row = dict(c.execute("SELECT * FROM climb_lists WHERE id = ?", (old,)).fetchone())
+        c.execute("UPDATE climb_lists SET stokt_id = NULL WHERE id = ?", (old,))
+        row["id"] = new
+        c.execute(f"INSERT INTO climb_lists ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
+        c.execute("UPDATE list_items SET list_id = ? WHERE list_id = ?", (new, old))
+        c.execute("DELETE FROM climb_lists WHERE id = ?", (old,))
+    return new
 
 
 def _delete_remote(client: RailwayClient, a: Action) -> None:

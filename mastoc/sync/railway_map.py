@@ -37,8 +37,8 @@ HASHED: dict[str, tuple[str, ...]] = {
               "description", "is_private"),
     "climb_personal": PERSONAL,
     "hold_annotation": ("hold_id", "grip_type", "condition", "difficulty", "notes"),
-    "list": ("name", "description", "is_public"),
-    "list_item": ("list_id", "climb_id", "position"),
+    "list": ("name", "description", "is_public", "list_type"),
+    "list_item": ("list_id", "climb_id", "position", "status", "notes"),
 }
 # hashed only when not empty (see the module docstring)
 HASHED_EXTRA: dict[str, tuple[str, ...]] = {
@@ -64,8 +64,8 @@ WRITTEN: dict[str, tuple[str, ...]] = {
               "total_comments", "source", "created_at"),
     "climb_personal": PERSONAL,
     "hold_annotation": ("hold_id", "grip_type", "condition", "difficulty", "notes", "created_at"),
-    "list": ("name", "description", "is_public", "source", "created_at"),
-    "list_item": ("list_id", "climb_id", "position", "added_at"),
+    "list": ("name", "description", "is_public", "list_type", "stokt_id", "source", "created_at"),
+    "list_item": ("list_id", "climb_id", "position", "status", "notes", "stokt_id", "added_at"),
 }
 KEEP_ON_UPDATE: dict[str, tuple[str, ...]] = {"face": ("gym_id", "picture_path"), "hold": ("centroid_str", "area")}
 
@@ -92,6 +92,10 @@ def _norm(field: str, value: Any) -> Any:
         return json.dumps(list(value or []), ensure_ascii=False)
     if field.endswith("_str"):
         return value or ""
+    if field == "list_type":
+        return value or "personal"
+    if field == "status":
+        return value or "todo"
     if field in ("description", "notes", "personal_notes", "location_string", "grip_type", "condition", "difficulty", "name",
                  "angle", "default_feet_rule"):
         return value if value not in ("",) else None
@@ -199,11 +203,13 @@ def remote_to_local(entity: str, data: dict[str, Any], lk: Lookup) -> dict[str, 
                 "difficulty": d.get("difficulty"), "notes": d.get("notes"), "created_at": local_ts(d.get("created_at"))}
     if entity == "list":
         return {"id": d["id"], "name": d.get("name") or "", "description": d.get("description"),
-                "is_public": d.get("is_public"), "source": d.get("source") or "mastoc",
+                "is_public": d.get("is_public"), "list_type": d.get("list_type") or "personal",
+                "stokt_id": d.get("stokt_id"), "source": d.get("source") or "mastoc",
                 "created_at": local_ts(d.get("created_at"))}
     if entity == "list_item":
         return {"id": d["id"], "list_id": d.get("list_id"), "climb_id": d.get("climb_id"),
-                "position": d.get("position") or 0, "added_at": local_ts(d.get("added_at"))}
+                "position": d.get("position") or 0, "status": d.get("status") or "todo", "notes": d.get("notes"),
+                "stokt_id": d.get("stokt_id"), "added_at": local_ts(d.get("added_at"))}
     return None
 
 

@@ -355,6 +355,8 @@ def run_import(
             return plan
         raise
     else:
+        if not preview:
+            _import_personal(store, client, plan, gym)
         if run_id is not None:
             _finish_run(store, run_id, plan)
     finally:
@@ -374,6 +376,17 @@ def _import_lock(store: Store) -> locks.RunLock:
         who = f" (process {exc.holder})" if exc.holder else ""
         raise StoreLockedError(f"another Stokt import is running on this store{who}; "
                                "try again when it has finished") from None
+
+
+def _import_personal(store: Store, client: StoktClient, plan: ImportPlan, gym: str) -> None:
+    """The account's lists and sends (`mastoc.sync.stokt_lists`), once the climbs are in."""
+    if plan.status != "ok":
+        return
+    from mastoc.sync import stokt_lists
+
+    counts, warnings = stokt_lists.import_personal(store, client, gym)
+    plan.structure.update(counts)
+    plan.warnings.extend(warnings)
 
 
 def _home_gym(client: StoktClient) -> str:
@@ -747,6 +760,7 @@ def _apply_plan(store: Store, client: StoktClient, plan: ImportPlan, snap: _Snap
         done.write_seconds = time.perf_counter() - t0
         _finish_photos(store, jobs, done, sres.face_ids)
         done.to_push = _count_to_push(store, sres.face_ids.values())
+        _import_personal(store, client, done, plan.gym_stokt_id)
     except BaseException as exc:
         done.status = "failed"
         done.message = str(exc) if isinstance(exc, BackendError | StalePlanError) else type(exc).__name__

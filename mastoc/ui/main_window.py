@@ -33,6 +33,7 @@ from mastoc.ui.wall.scene import WallScene
 from mastoc.ui.wall.view import WallView
 from mastoc.ui.window_climbs import ClimbNavMixin
 from mastoc.ui.window_io import IoMixin
+from mastoc.ui.window_lists import ListsMixin
 
 __all__ = ["GRADE_SYSTEM_NAMES", "TAB_CLIMB", "TAB_GRADES", "TAB_HEAT", "TAB_HOLD", "MainWindow"]
 
@@ -45,7 +46,7 @@ MODE_HINTS = {
 }
 
 
-class MainWindow(IoMixin, ClimbNavMixin, SetWiring, QMainWindow):
+class MainWindow(IoMixin, ListsMixin, ClimbNavMixin, SetWiring, QMainWindow):
     faceLoaded = Signal(str)
     ready = Signal()  # face painted, first page listed, restored climb shown
 
@@ -91,6 +92,7 @@ class MainWindow(IoMixin, ClimbNavMixin, SetWiring, QMainWindow):
         menus.build(self)
         self.install_set_mode()
         drawing.install(self)  # personal walls: File → New wall, Draw-holds mode (the window's undo stack)
+        self.setup_lists()
         self._connect()
         from mastoc.ui.annotate.install import install as install_annotations
 
@@ -188,7 +190,7 @@ class MainWindow(IoMixin, ClimbNavMixin, SetWiring, QMainWindow):
                           if st is not SearchState.EXCLUDED)
         holds_none = tuple(sorted(n for n, st in self.scene.search.items() if st is SearchState.EXCLUDED))
         return ClimbQuery(face_id=self.face.id if self.face else None, holds_all=holds_all, holds_none=holds_none,
-                          **self.filters.query_kwargs())
+                          **self.filters.query_kwargs(), **self.list_filter_kwargs())
 
     def refresh_query(self) -> None:
         if self.face is None:

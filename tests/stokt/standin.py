@@ -11,7 +11,9 @@ size, absolute `next`/`previous` with its own host, keys sorted); media files (o
 photos, by exact name, no auth); `POST api/faces/{id}/climbs` validated, remembered in `posted`,
 answered 201 with a climb object with a new UUID; `PATCH api/faces/{id}/climbs/{climbId}` (a partial
 creation body) and `DELETE api/climbs/{climbId}` only on climbs posted through it (403 otherwise, 404
-for unknown ones), remembered in `patched` / `deleted`.
+for unknown ones), remembered in `patched` / `deleted`. The account's personal lists
+(`users/lists/{me}/personal`, an array of list objects) and their items (`lists/{id}/items`, one page
+of `{id, climb, order}`), API.md §12: `lists` / `list_items`, editable by tests.
 
 Tests edit upstream between runs (`edit_climb`, `delete_climb`, `add_climb`) and inject faults
 (`inject(...)`, `latency`, `auth_fail_from_page`, `random_failures(...)`). Listens on 127.0.0.1 only,
@@ -168,6 +170,24 @@ class StoktStandin:
             "subscriptionStatus": "INACTIVE", "isStaff": False, "gradePreference": "font", "gradeFeel": 0,
         }
         self._template = copy.deepcopy(next(iter(self.climbs.values())))
+        self._load_lists()
+
+    def _load_lists(self) -> None:
+        """The account's personal lists (API.md §12 shapes: list objects, items `{id, climb, order}`):
+        a circuit of the first five fixture climbs and a project list of one sent climb."""
+        climbs = sorted(self.climbs.values(), key=lambda c: c["id"])
+        user = {"id": self.account["id"], "fullName": self.account["fullName"], "avatar": ""}
+        gym = {"id": self.summary["id"], "name": self.summary["displayName"]}
+        self.lists: dict[str, dict[str, Any]] = {}
+        self.list_items: dict[str, list[dict[str, Any]]] = {}
+        specs = [("5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a50", "Winter circuit", "circuit", climbs[:5]),
+                 ("5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a51", "Projects", "personal",
+                  [self.climbs[c["id"]] for c in self.my_sent[:1] if c["id"] in self.climbs])]
+        for n, (lid, name, kind, members) in enumerate(specs):
+            self.lists[lid] = {"id": lid, "name": name, "listType": kind, "gym": gym, "user": user,
+                               "climbsCount": len(members), "isFollowing": False, "image": None, "imageThumbnail": None}
+            self.list_items[lid] = [{"id": f"6a0d2b3c-4d5e-4f60-9b1c-{n:04d}{k:08d}", "climb": copy.deepcopy(c),
+                                     "order": k} for k, c in enumerate(members)]
 
     def climb_list(self) -> list[dict[str, Any]]:
         """Upstream climbs, newest first (as Stokt orders them)."""
@@ -353,6 +373,15 @@ class StoktStandin:
         nf = (404, {"detail": "Not found."}, {})
         if parts == ["users", "me"]:
             return 200, self.account, {}
+        if len(parts) == 4 and parts[:2] == ["users", "lists"] and parts[3] == "personal":
+            if parts[2] != self.account["id"]:
+                return nf
+            return 200, list(self.lists.values()), {}
+        if len(parts) == 3 and parts[0] == "lists" and parts[2] == "items":
+            if parts[1] not in self.lists:
+                return nf
+            return 200, {"count": len(self.list_items[parts[1]]), "next": None, "previous": None,
+                         "results": self.list_items[parts[1]]}, {}
         if len(parts) == 3 and parts[0] == "faces" and parts[2] == "setup":
             setup = self.setups.get(parts[1])
             return (200, setup, {}) if setup else nf

@@ -136,7 +136,13 @@ def test_a_non_admin_account_syncs_its_climbs_without_stokt_structure_errors(
                            grade_font="6A", grade_ircra=15.5, source=Source.MASTOC))
     pv, rep = sync(b)
     assert rep.ok, rep.errors[:3]
-    assert [(i.entity, i.category) for i in pv.items if i.direction == "push"] == [("climb", "create")]
+    # the climb, and the Stokt lists B's import brought (A's account has the same ones: B's get new ids)
+    assert [(i.entity, i.category) for i in pv.items if i.direction == "push" and i.entity not in ("list", "list_item")
+            ] == [("climb", "create")]
+    assert server.sql("SELECT count(DISTINCT user_id) FROM climb_lists WHERE name = 'Winter circuit'")[0][0] == 2
+    assert ops.run(ops.preview(ops.Op.STOKT_IMPORT, b), b).ok  # the re-keyed lists are found again by Stokt id
+    with Store.open(b) as s:
+        assert s.conn.execute("SELECT count(*) FROM climb_lists").fetchone()[0] == 2
     assert server.count("climbs") == 1018 and server.count("holds") == 776
     with Store.open(b) as s:
         assert s.counts()["climbs"] == 1018

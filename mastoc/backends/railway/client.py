@@ -355,11 +355,17 @@ class RailwayClient:
         return cast(list[dict[str, Any]], self._json("GET", f"/api/lists/{list_id}/items")["results"])
 
     def add_list_item(self, list_id: str, climb_id: str, *, item_id: str | None = None,
-                      position: int | None = None) -> dict[str, Any]:
-        body: dict[str, Any] = {"id": item_id or str(uuid.uuid4()), "climb_id": climb_id}
+                      position: int | None = None, **fields: Any) -> dict[str, Any]:
+        """`fields`: `status`, `notes`, `stokt_id` (sent when given)."""
+        body: dict[str, Any] = {"id": item_id or str(uuid.uuid4()), "climb_id": climb_id, **fields}
         if position is not None:
             body["position"] = position
         return cast(dict[str, Any], self._json("POST", f"/api/lists/{list_id}/items", body=body, idempotent=True))
+
+    def update_list_item(self, list_id: str, item_id: str, **fields: Any) -> dict[str, Any]:
+        """PATCH an item's `position`, `status` and/or `notes`."""
+        return cast(dict[str, Any], self._json("PATCH", f"/api/lists/{list_id}/items/{item_id}", body=fields,
+                                               idempotent=True))
 
     def remove_list_item(self, list_id: str, item_id: str) -> bool:
         try:

@@ -197,6 +197,14 @@ class StoktClient:
     def my_sent_climbs(self, gym: str) -> list[Any]:
         return self._get_list(f"api/gyms/{check_id('gym', gym)}/my-sent-climbs")
 
+    def personal_lists(self, user: str) -> list[Any]:
+        """The account's own lists (API.md §12; shape partly inferred: the caller is tolerant)."""
+        return self._get_list(f"api/users/lists/{check_id('user', user)}/personal", {"ordering": "-dateModified"})
+
+    def list_items(self, list_id: str) -> list[Any]:
+        """A Stokt list's items `{id, climb{…}, order}` (a plain array or pages)."""
+        return self._get_list(f"api/lists/{check_id('list', list_id)}/items", {"page_size": 100})
+
     def climbs_url(self, gym: str, max_age: int = ALL_CLIMBS_MAX_AGE, page_size: int | None = None) -> str:
         """First page of a gym's climbs. `page_size` is only a hint (the app knows the knob [DEC]);
         pages are always followed through `next`, whatever size the server chose."""

@@ -83,7 +83,7 @@ def create_list(body: ListCreate, request: Request, caller: Caller = Depends(use
             raise HTTPException(409, "This id is already used")
         return views.climb_list(existing, _count(session, lid))
     cl = ClimbList(id=lid, user_id=caller.user_id or "", name=body.name, description=body.description,
-                   is_public=body.is_public)
+                   is_public=body.is_public, list_type=body.list_type, stokt_id=body.stokt_id)
     session.add(cl)
     out = _record_list(session, cl)
     session.commit()
@@ -108,6 +108,8 @@ def update_list(list_id: uuid.UUID, body: ListUpdate, caller: Caller = Depends(u
         cl.description = body.description
     if "is_public" in sent and body.is_public is not None:
         cl.is_public = body.is_public
+    if "list_type" in sent and body.list_type is not None:
+        cl.list_type = body.list_type
     cl.updated_at = utcnow()
     session.add(cl)
     if was_public and not cl.is_public:  # others must forget it
@@ -165,7 +167,8 @@ def add_item(list_id: uuid.UUID, body: ListItemCreate, request: Request, caller:
     if position is None:
         top = session.execute(select(func.max(ListItem.position)).where(ListItem.list_id == cl.id)).scalar()
         position = 0 if top is None else top + 1
-    it = ListItem(id=iid, list_id=cl.id, climb_id=str(body.climb_id), position=position)
+    it = ListItem(id=iid, list_id=cl.id, climb_id=str(body.climb_id), position=position, status=body.status,
+                  notes=body.notes, stokt_id=body.stokt_id)
     session.add(it)
     session.flush()
     out = views.list_item(it)
@@ -183,7 +186,13 @@ def move_item(list_id: uuid.UUID, item_id: uuid.UUID, body: ListItemUpdate, call
     it = session.get(ListItem, str(item_id))
     if it is None or it.list_id != cl.id:
         raise HTTPException(404, "Item not found")
-    it.position = body.position
+    sent = body.model_fields_set
+    if body.position is not None:
+        it.position = body.position
+    if body.status is not None:
+        it.status = body.status
+    if "notes" in sent:
+        it.notes = body.notes
     session.add(it)
     out = views.list_item(it)
     changes.record(session, "list_item", it.id, "upsert", out, owner_id=None if cl.is_public else cl.user_id)

@@ -26,6 +26,8 @@ class ClimbTable(QTableView):
         self.setColumnWidth(2, fm.horizontalAdvance("Demo Setter WW") + 16)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
+        self.setDragEnabled(True)  # climbs are dragged onto a list (Lists tab)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
 
     def select_row(self, row: int) -> None:
         """Make `row` current and selected, scrolled into view."""

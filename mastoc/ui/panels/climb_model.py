@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from mastoc.domain import grades
 from mastoc.store.search import ClimbQuery, ClimbRow
@@ -20,6 +20,7 @@ from mastoc.ui.tasks import TaskRunner
 
 PAGE = 200
 COLUMNS = ("Name", "Grade", "Setter")
+CLIMB_MIME = "application/x-mastoc-climb-ids"  # dragged climbs: their ids, one a line
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -147,6 +148,21 @@ class ClimbListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return row
         return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+
+    def mimeTypes(self) -> list[str]:
+        return [CLIMB_MIME]
+
+    def mimeData(self, indexes) -> QMimeData:  # type: ignore[no-untyped-def, override]
+        """Dragged rows as climb ids (dropped on a list, they are added to it)."""
+        rows = list({i.row(): self.rows[i.row()] for i in indexes if i.isValid() and i.row() < len(self.rows)}.values())
+        md = QMimeData()
+        md.setData(CLIMB_MIME, "\n".join(r.id for r in rows).encode())
+        md.setText("\n".join(r.name for r in rows))
+        return md
 
     # --- helpers -------------------------------------------------------------------------
 
