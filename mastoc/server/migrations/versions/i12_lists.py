@@ -1,7 +1,7 @@
 """Lists: `climb_lists.list_type`; `list_items.status`, `notes`, `stokt_id`.
 
 Revision ID: i12_lists
-Revises: i13_prod (re-chained after i13 landed on main)
+Revises: i9_fields (re-chained at merge)
 Create Date: 2026-12-01 08:10:00
 """
 from __future__ import annotations
