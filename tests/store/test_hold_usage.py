@@ -107,10 +107,24 @@ def test_migration_backfills_an_existing_store(loaded_store: Store) -> None:
     face = loaded_store.faces()[0]
     conn = loaded_store.conn
     with loaded_store.transaction() as c:
-        c.execute("DROP TRIGGER climb_holds_usage_insert")
         c.execute("DROP TRIGGER climb_holds_usage_delete")
         c.execute("DROP TRIGGER climb_holds_no_update")
         c.execute("DROP TABLE hold_grade_usage")
         usage_schema.migrate(c)
     assert _stats(loaded_store, face.id) == _expected(conn, face.id)
     assert schema.MIGRATIONS.count(usage_schema.migrate) == 1
+
+
+def test_rows_enter_climb_holds_only_through_the_counting_helper() -> None:
+    """A writer inserting into climb_holds directly would leave the statistics wrong."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "mastoc"
+    offenders = []
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if path.name in ("rows.py", "schema.py"):  # the helper itself; the v2 backfill before statistics exist
+            continue
+        if "INTO climb_holds" in text or "CLIMB_HOLD_INSERT" in text:
+            offenders.append(str(path.relative_to(root)))
+    assert offenders == []
