@@ -3,7 +3,8 @@
     xvfb-run -s "-screen 0 1366x768x24" python packaging/docs_screenshots.py [--out docs]
 
 1. the real wall with a climb selected, 2. search by holds with three holds chosen, 3. the usage
-heatmap, 4. the first start (demo wall). The real wall comes from ../shared/stokt/fixtures loaded with
+heatmap, 4. Set mode half-way (a fixture climb re-entered without its top: the legend, a rule message
+and a duplicate warning), 5. the first start (demo wall). `--only set` takes only the Set-mode one. The real wall comes from ../shared/stokt/fixtures loaded with
 the normal Stokt backup loader into a temporary data directory. A tooling script: it waits with a
 local event loop, which the app itself never does.
 """
@@ -22,6 +23,8 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from mastoc.domain import holdslist  # noqa: E402
+from mastoc.domain.models import Role  # noqa: E402
 from mastoc.store.db import Store  # noqa: E402
 from mastoc.sync.backup import load_backup  # noqa: E402
 from mastoc.ui import first_start  # noqa: E402
@@ -30,6 +33,7 @@ from mastoc.ui.wall.modes import Mode  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "stokt" / "fixtures"
 CLIMB = "82861103-b552-4b5d-99fd-8519ed905809"
+SET_CLIMB = CLIMB
 SIZE = (1366, 740)
 
 
@@ -65,9 +69,30 @@ def window(directory: Path) -> tuple[MainWindow, Store]:
     return w, st
 
 
+CLICKS = {Role.OTHER: 1, Role.START: 2, Role.TOP: 3, Role.FEET: 4}  # the Set-mode click cycle
+
+
+def set_mode_shot(w: MainWindow, st: Store, out: Path) -> None:
+    """A fixture climb's holds clicked in again, all but its top: the rules say a top is missing and the
+    duplicate warning names the climb (and any other close one)."""
+    w.clear_climb()
+    w.set_mode(Mode.SET)
+    for ref in holdslist.parse(st.climb(SET_CLIMB).holds_list):
+        if ref.role is not Role.TOP:
+            for _ in range(CLICKS[ref.role]):
+                w.scene.click_at(*w.scene.index.by_num[ref.hold].centroid)
+    w.setter.panel.name.setText("Crimp line")
+    w.setter.panel.name.textEdited.emit("Crimp line")
+    settle(w)
+    w.grab().save(str(out / "set-mode.png"))
+    w.setter.discard()
+    w.set_mode(Mode.BROWSE)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=str(ROOT / "docs"))
+    ap.add_argument("--only", choices=["set"], help="take only this screenshot")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -77,6 +102,13 @@ def main() -> int:
         with Store.open(real) as st:
             load_backup(st, [FIXTURES])
         w, st = window(real)
+        if args.only == "set":
+            set_mode_shot(w, st, out)
+            w.close()
+            w.tasks.wait()
+            st.close()
+            print(f"screenshot written to {out}")
+            return 0
         w.select_climb(CLIMB)
         settle(w)
         w.grab().save(str(out / "climb.png"))
@@ -104,6 +136,8 @@ def main() -> int:
         w.set_mode(Mode.HEATMAP)
         settle(w)
         w.grab().save(str(out / "heatmap.png"))
+        w.set_mode(Mode.BROWSE)
+        set_mode_shot(w, st, out)
         w.close()
         w.tasks.wait()
         st.close()

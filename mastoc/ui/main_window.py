@@ -22,6 +22,7 @@ from mastoc.ui.menus import GRADE_SYSTEM_NAMES
 from mastoc.ui.panels import HEAT_KINDS
 from mastoc.ui.panels.climb_model import ClimbListModel
 from mastoc.ui.panels.side import TAB_CLIMB, TAB_GRADES, TAB_HEAT, TAB_HOLD, SidePanel
+from mastoc.ui.setting.wiring import SET_HINT, SetWiring
 from mastoc.ui.styles import SearchState
 from mastoc.ui.tasks import TaskRunner
 from mastoc.ui.wall import overlay
@@ -39,10 +40,11 @@ MODE_HINTS = {
     Mode.BROWSE: "Browse: pick a climb in the list; click a hold to see the climbs that use it.",
     Mode.HOLD_SEARCH: "Search by holds: each click cycles any → start → top → feet → not → off.",
     Mode.HEATMAP: "Heatmap: holds coloured by the chosen measure.",
+    Mode.SET: SET_HINT,
 }
 
 
-class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
+class MainWindow(IoMixin, ClimbNavMixin, SetWiring, QMainWindow):
     faceLoaded = Signal(str)
     ready = Signal()  # face painted, first page listed, restored climb shown
 
@@ -59,6 +61,7 @@ class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
         self.heat_stats: dict[int, HoldStat] = {}
         self._ready_sent = False
         self._shown_first = False
+        self._check_current = False
         self._advance_to: int | None = None
         self._pending_climb: str | None = self.prefs.selected_climb or None
         self._demo_id = first_start.demo_face_stokt_id()
@@ -85,6 +88,7 @@ class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
         self.statusBar().showMessage(self.tr("Loading…"))
 
         menus.build(self)
+        self.install_set_mode()
         self._connect()
         if self.prefs.geometry is not None:
             self.restoreGeometry(self.prefs.geometry)
@@ -156,6 +160,8 @@ class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
         self.refresh_query()
         if self._pending_climb:
             self.select_climb(self._pending_climb)
+        self.offer_draft()  # before the Set mode starts a draft of its own
+        self.setter.set_face(fd.face)
         self.faceLoaded.emit(fd.face.id)
 
     def _photo_loaded(self, face_id: str, levels: list) -> None:
@@ -186,6 +192,7 @@ class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
         q = self.current_query()
         self.count_label.setText("Counting…")
         self._advance_to = None
+        self._check_current = True
         self.model.set_query(q)
         self.tasks.submit(data.grade_histogram, self.directory, q, self.prefs.grade_system, key="histogram",
                           on_done=self.chart.set_bins)
@@ -193,7 +200,9 @@ class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
             self.refresh_heat()
 
     def _on_counts(self, matching: int, total: int) -> None:
-        self.count_label.setText(f"<b>{matching:,}</b> of {total:,} climbs")
+        n = len(self.scene.search)
+        why = (" · " + (self.tr("1 hold in the hold search") if n == 1 else self.tr("%1 holds in the hold search").replace("%1", str(n)))) if n else ""
+        self.count_label.setText(f"<b>{matching:,}</b> of {total:,} climbs{why}")
         self._maybe_ready()
 
     def _on_page(self, loaded: int) -> None:
@@ -208,6 +217,7 @@ class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
             row = self.model.row_of(self.current.id)
             if row is not None and self.table.currentIndex().row() != row:
                 self._select_row(row)
+        self.verify_current()
         self._maybe_ready()
 
     def _maybe_ready(self, force: bool = False) -> None:
@@ -235,20 +245,27 @@ class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
 
         self.tasks.submit(_hold_climbs, self.directory, q, key="hold-info", on_done=done)
 
+    def _show_chips(self) -> None:
+        """The hold criteria stay in view in every mode while they filter the list (and say so)."""
+        searching = self.scene.mode == Mode.HOLD_SEARCH
+        self.chips.setVisible(searching or bool(self.scene.search))
+        self.chips.set_search(self.scene.search, still_active=not searching)
+
     def _on_search_changed(self) -> None:
-        self.chips.set_search(self.scene.search)
+        self._show_chips()
         self.refresh_query()
 
     # --- modes, heatmaps -------------------------------------------------------------------
 
-    def set_mode(self, mode: str) -> bool:
+    def set_mode(self, mode: str, force: bool = False) -> bool:
         """Switch the wall to a mode (False when the current mode refused, e.g. unsaved changes)."""
-        if not self.scene.set_mode(mode):
+        if mode == Mode.SET and self.face is not None:
+            self.setter.set_face(self.face)
+        if not self.scene.set_mode(mode, force):
             self.mode_actions[str(self.scene.mode)].setChecked(True)
             return False
         self.mode_actions[str(mode)].setChecked(True)
-        self.chips.setVisible(mode == Mode.HOLD_SEARCH)
-        self.chips.set_search(self.scene.search)
+        self._show_chips()
         if mode == Mode.HEATMAP:
             self.tabs.setCurrentIndex(TAB_HEAT)
             self.refresh_heat()
@@ -327,6 +344,9 @@ class MainWindow(IoMixin, ClimbNavMixin, QMainWindow):
         preferences.save(self.directory, self.prefs)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.may_close():
+            event.ignore()
+            return
         self.save_preferences()
         if getattr(self, "sync_panel", None) is not None:
             self.sync_panel.cancel()  # a running sync stops after its current batch (consistent store)

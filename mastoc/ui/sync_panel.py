@@ -137,6 +137,9 @@ class SyncPanel(QDialog):
         self.op_box.currentIndexChanged.connect(self._on_op_chosen)
         self.full_box = QCheckBox("Full reconciliation")
         self.full_box.setToolTip("Walk every page and flag what the backend no longer has (slower)")
+        self.delete_box = QCheckBox(self.tr("Also delete on Stokt"))
+        self.delete_box.setToolTip(self.tr("Climbs you deleted here are deleted on Stokt too (a separate choice)"))
+        self.delete_box.toggled.connect(lambda _on: self.preview is not None and self.start_preview())
         self.preview_btn = QPushButton("Preview")
         self.run_btn = QPushButton("Run")
         self.cancel_btn = QPushButton("Cancel")
@@ -148,6 +151,7 @@ class SyncPanel(QDialog):
         ops_row.addWidget(QLabel("Operation"))
         ops_row.addWidget(self.op_box, 1)
         ops_row.addWidget(self.full_box)
+        ops_row.addWidget(self.delete_box)
         ops_row.addWidget(self.preview_btn)
         ops_row.addWidget(self.run_btn)
         ops_row.addWidget(self.cancel_btn)
@@ -275,6 +279,7 @@ class SyncPanel(QDialog):
     def _on_op_chosen(self) -> None:
         op = self.current_op()
         self.full_box.setVisible(op == "stokt-import")
+        self.delete_box.setVisible(op == "stokt-push" and _accepts(self.ops.preview, "delete_remote"))
         if self.preview is not None and str(self.preview.op) != op:
             self._drop_preview()
         self.refresh_status()
@@ -369,12 +374,14 @@ class SyncPanel(QDialog):
         self._set_message(f"Preparing the preview of “{OP_NAMES[op]}”…")
         job, cb, cancel = self._begin("preview")
         full = self.full_box.isChecked() and op == "stokt-import"
+        self._delete_remote = self.delete_box.isChecked() and op == "stokt-push"
         self.tasks.submit(self._call_preview, op, full, cb, cancel, key="sync-work",
                           on_done=lambda pv: self._preview_done(job, pv),
                           on_error=lambda e: self._failed(job, e, self.start_preview))
 
     def _call_preview(self, op: str, full: bool, cb: Callable, cancel: Callable) -> Any:
-        return self.ops.preview(self.ops.Op(op), self.directory, full=full, progress=cb, cancel=cancel)
+        extra = {"delete_remote": True} if getattr(self, "_delete_remote", False) else {}  # (only asked for)
+        return self.ops.preview(self.ops.Op(op), self.directory, full=full, progress=cb, cancel=cancel, **extra)
 
     def _preview_done(self, job: int, pv: Any) -> None:
         if job != self._job:
@@ -591,6 +598,7 @@ class SyncPanel(QDialog):
         self.login_btn.setEnabled(idle)
         self.logout_btn.setEnabled(idle and self.status is not None and self.status.logged_in)
         self.full_box.setEnabled(idle)
+        self.delete_box.setEnabled(idle)
         self.preview_view.setEnabled(idle)
         self._update_run_button()
         if was != bool(what):
@@ -601,6 +609,16 @@ class SyncPanel(QDialog):
         self.message.setText(text)
         if not error:
             self.retry_btn.hide()
+
+
+def _accepts(fn: Callable, name: str) -> bool:
+    """Whether the facade function takes keyword `name` (the delete-on-Stokt choice is newer than some)."""
+    import inspect
+
+    try:
+        return name in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def wait_words(reason: str, backend: str) -> str:

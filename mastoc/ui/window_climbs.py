@@ -6,10 +6,15 @@ A mixin of `MainWindow` (it uses the window's store, model, table, scene and det
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from PySide6.QtCore import QModelIndex
 
 from mastoc.domain import holdslist
-from mastoc.store.search import ClimbRow
+from mastoc.store import search
+from mastoc.store.search import ClimbQuery, ClimbRow
+from mastoc.ui import data
 from mastoc.ui.panels.side import TAB_CLIMB
 from mastoc.ui.wall.modes import Mode
 
@@ -68,11 +73,35 @@ class ClimbNavMixin:
     def _show_details(self) -> None:
         if self.current is None:
             self.details.show_climb(None, self.prefs.grade_system)
+            self.show_climb_state(None)
             return
         climb = self.store.climb(self.current.id)  # one primary-key row
         i = self.model.row_of(self.current.id)
         pos = "" if i is None or self.model.matching is None else f"{i + 1} of {self.model.matching:,} in the list"
         self.details.show_climb(climb, self.prefs.grade_system, pos)
+        self.show_climb_state(climb)
+
+    def verify_current(self) -> None:
+        """After a new query: a shown climb that is no longer in the list is dropped from the wall and the
+        Climb tab, and the list's first climb is shown instead (the climb being set stays)."""
+        if not self._check_current or self.current is None or self.scene.mode == Mode.SET:
+            return
+        self._check_current = False
+        if self.model.row_of(self.current.id) is not None:
+            return
+        if not self.model.has_more():
+            self._drop_current(self.current.id)
+            return
+        cid = self.current.id
+        self.tasks.submit(_in_query, self.directory, self.current_query(), cid, key="current-in-list",
+                          on_done=lambda inside: None if inside else self._drop_current(cid))
+
+    def _drop_current(self, climb_id: str) -> None:
+        if self.current is None or self.current.id != climb_id:
+            return
+        self.clear_climb()
+        if self.model.rows:
+            self._select_row(0)
 
     def clear_climb(self) -> None:
         self.current = None
@@ -80,6 +109,7 @@ class ClimbNavMixin:
         self.scene.set_climb(None)
         self.table.clearSelection()
         self.details.show_climb(None, self.prefs.grade_system)
+        self.show_climb_state(None)
 
     def _step(self, delta: int) -> None:
         n = self.model.rowCount()
@@ -103,3 +133,6 @@ class ClimbNavMixin:
     def previous_climb(self) -> None:
         self._step(-1)
 
+
+def _in_query(directory: Path, q: ClimbQuery, climb_id: str) -> bool:
+    return climb_id in search.search_ids(data.store_for_thread(directory).conn, replace(q, limit=None))

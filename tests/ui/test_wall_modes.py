@@ -43,9 +43,10 @@ class Recorder(WallMode):
         self.events.append(("drag-start", hold))
         return self.take_drags
 
-    def on_drag(self, hold):
-        self.events.append(("drag", hold))
-        self.marked.add(hold)
+    def on_drag(self, holds):
+        for hold in holds:
+            self.events.append(("drag", hold))
+            self.marked.add(hold)
         self.scene.refresh()
 
     def on_drag_end(self):

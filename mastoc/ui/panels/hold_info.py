@@ -87,12 +87,19 @@ class HoldChips(QWidget):
         self.hint.setWordWrap(True)
         self.clear_btn = QToolButton(text="Clear holds")
         self.clear_btn.clicked.connect(self.clearRequested)
+        self.note = QLabel(self.tr("Hold search still on:"))
+        self.note.setToolTip(self.tr("The list is still filtered by these holds (Search by holds mode). "
+                                     "Clear them to see every climb."))
+        self.note.setStyleSheet("color: #b9770e; font-weight: 600;")
+        outer.addWidget(self.note)
         outer.addWidget(self._scroll, 1)
         outer.addWidget(self.clear_btn)
         self.chips: dict[int, QToolButton] = {}
         self.set_search({})
 
-    def set_search(self, search: dict[int, SearchState]) -> None:
+    def set_search(self, search: dict[int, SearchState], still_active: bool = False) -> None:
+        """Show the criteria; `still_active`: outside hold-search mode (the note says they still filter)."""
+        self.note.setVisible(still_active and bool(search))
         while self._lay.count():
             item = self._lay.takeAt(0)
             w = item.widget()

@@ -4,8 +4,9 @@ the tabs below it (Climb, Hold, Heatmap, Grades, and any tab added later with `a
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from mastoc.ui.panels.climb_actions import ClimbActions
 from mastoc.ui.panels.climb_details import ClimbDetails
 from mastoc.ui.panels.climb_list import ClimbTable
 from mastoc.ui.panels.climb_model import ClimbListModel
@@ -30,11 +31,17 @@ class SidePanel(QWidget):
         self.chips.hide()
         self.table = ClimbTable(model)
         self.details = ClimbDetails()
+        self.climb_actions = ClimbActions()
+        climb_tab = QWidget()
+        v = QVBoxLayout(climb_tab)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.addWidget(self.details, 1)
+        v.addWidget(self.climb_actions)
         self.hold_info = HoldInfo()
         self.heat_panel = HeatmapPanel()
         self.chart = GradeChart()
         self.tabs = QTabWidget()
-        for widget, title in ((self.details, self.tr("Climb")), (self.hold_info, self.tr("Hold")),
+        for widget, title in ((climb_tab, self.tr("Climb")), (self.hold_info, self.tr("Hold")),
                               (self.heat_panel, self.tr("Heatmap")), (self.chart, self.tr("Grades"))):
             self.tabs.addTab(widget, title)
         lay = QVBoxLayout(self)
@@ -43,9 +50,11 @@ class SidePanel(QWidget):
         lay.addWidget(self.filters)
         lay.addWidget(self.count_label)
         lay.addWidget(self.chips)
-        self.top = QVBoxLayout()  # room for a mode's own panel (e.g. Set mode) above the list
-        self.top.setContentsMargins(0, 0, 0, 0)
-        lay.addLayout(self.top)
+        self.mode_area = QScrollArea()  # a mode's own panel (e.g. Set mode) above the list, when it has one
+        self.mode_area.setWidgetResizable(True)
+        self.mode_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.mode_area.hide()
+        lay.addWidget(self.mode_area, 3)
         self.inner = QSplitter(Qt.Orientation.Vertical)
         self.inner.addWidget(self.table)
         self.inner.addWidget(self.tabs)
@@ -54,6 +63,14 @@ class SidePanel(QWidget):
         self.inner.setChildrenCollapsible(False)
         lay.addWidget(self.inner, 1)
         self.setMinimumWidth(380)
+
+    def show_mode_panel(self, panel: QWidget | None) -> None:
+        """Show a mode's panel above the list (the tabs make room for it); None: the tabs again."""
+        if panel is not None and self.mode_area.widget() is not panel:
+            self.mode_area.takeWidget()
+            self.mode_area.setWidget(panel)
+        self.mode_area.setVisible(panel is not None)
+        self.tabs.setVisible(panel is None)
 
     def add_tab(self, widget: QWidget, title: str) -> int:
         return self.tabs.addTab(widget, title)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -33,10 +34,10 @@ class WelcomeBanner(QFrame):
         top = QHBoxLayout()
         top.addWidget(title, 1)
         top.addWidget(self.close_btn, 0, Qt.AlignmentFlag.AlignTop)
-        btns = QHBoxLayout()
-        btns.addWidget(self.load_btn)
-        btns.addWidget(self.stokt_btn)
-        btns.addWidget(self.server_btn)
+        btns = QGridLayout()  # two rows: the buttons keep their text in a narrow side panel
+        btns.addWidget(self.load_btn, 0, 0)
+        btns.addWidget(self.stokt_btn, 0, 1)
+        btns.addWidget(self.server_btn, 1, 0, 1, 2)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 6, 8, 6)
         lay.addLayout(top)

@@ -10,13 +10,13 @@ The API a mode implements (all optional except `name`):
 - `name` — the key of the mode (`scene.set_mode(name)`, `scene.mode == name`); a `Mode` member or any
   other string;
 - `enter()` / `leave() -> bool` — called on switching; `leave` may refuse (return False), e.g. to ask
-  about unsaved changes first, and switch later with `scene.set_mode(other, force=True)`;
+  about unsaved changes first, and switch later to `scene.requested` with `set_mode(.., force=True)`;
 - `on_hold_clicked(hold, modifiers)` — a click on hold number `hold` (`Qt.KeyboardModifier` flags);
   the scene emits `holdClicked(hold)` afterwards, in every mode;
 - `on_drag_start(hold, modifiers) -> bool` — a left-button drag that starts on a hold: return True
-  to take it (the view then does not pan), then `on_drag(hold)` once for each further hold the
-  pointer crosses (fast drags are sampled along the segment, so no hold is skipped) and
-  `on_drag_end()` on release;
+  to take it (the view then does not pan), then `on_drag(holds)` with the further holds the pointer
+  crossed since the last move, in order, each hold once per drag (fast drags are sampled along the
+  segment, so no hold is skipped), and `on_drag_end()` on release;
 - `hold_styles(outline_width) -> {hold: HoldStyle}` — the holds to draw and how (the others are
   hidden); the default draws the displayed climb by roles (`styles.role_style`);
 - `start_holds()` (holds that get start tapes), `overlay_image()` (one baked image over the photo,
@@ -40,7 +40,7 @@ After changing what it draws, a mode calls `self.scene.refresh()`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -98,8 +98,8 @@ class WallMode:
     def on_drag_start(self, hold: int, modifiers: Qt.KeyboardModifier = NO_MODIFIER) -> bool:
         return False
 
-    def on_drag(self, hold: int) -> None:
-        """The pointer of a drag this mode took crossed `hold`."""
+    def on_drag(self, holds: Sequence[int]) -> None:
+        """The pointer of a drag this mode took crossed these holds (in order) since the last move."""
 
     def on_drag_end(self) -> None:
         """The drag this mode took ended."""

@@ -51,6 +51,7 @@ class WallScene(QGraphicsScene):
         self.selected_hold: int | None = None
         self.hovered_hold: int | None = None
         self._styled: dict[int, styles.HoldStyle] = {}
+        self._veil_key: object = None
         self._tapes: list[styles.Segment] = []
         self._drag: tuple[float, float, float] | None = None  # last point and tolerance of a mode's drag
         self._dragged: set[int] = set()
@@ -79,6 +80,7 @@ class WallScene(QGraphicsScene):
         for mode in (BrowseMode(self), HoldSearchMode(self), HeatmapMode(self)):
             self.add_mode(mode)
         self.current: WallMode = self.modes[Mode.BROWSE]
+        self.requested: str = self.current.name
         self._apply_fixed_styles()
 
     # --- modes ---------------------------------------------------------------------------
@@ -97,6 +99,7 @@ class WallScene(QGraphicsScene):
         mode = self.modes[str(name)]
         if mode is self.current:
             return True
+        self.requested = mode.name  # the mode asked for, for a `leave()` that switches later
         if not force and not self.current.leave():
             return False
         self.drag_end()
@@ -134,6 +137,8 @@ class WallScene(QGraphicsScene):
         self.addItem(self.photo)
         self.setSceneRect(self.photo.boundingRect())
         self.items_by_num = {}
+        self._styled = {}
+        self._veil_key = None
         for h in self.holds:
             item = HoldItem(h)
             self.items_by_num[h.num] = item
@@ -232,18 +237,21 @@ class WallScene(QGraphicsScene):
         return True
 
     def drag_to(self, x: float, y: float) -> None:
-        """The pointer of a taken drag moved here: each hold crossed on the way goes to the mode once."""
+        """The pointer of a taken drag moved here: the holds crossed on the way go to the mode (each once)."""
         if self._drag is None:
             return
         x0, y0, tol = self._drag
         step = max(tol, 4.0)
         n = max(1, math.ceil(math.hypot(x - x0, y - y0) / step))
+        crossed: list[int] = []
         for i in range(1, n + 1):
             num = self.pick(x0 + (x - x0) * i / n, y0 + (y - y0) * i / n, tol)
             if num is not None and num not in self._dragged:
                 self._dragged.add(num)
-                self.current.on_drag(num)
+                crossed.append(num)
         self._drag = (x, y, tol)
+        if crossed:
+            self.current.on_drag(crossed)
 
     def drag_end(self) -> None:
         if self._drag is not None:
@@ -308,9 +316,11 @@ class WallScene(QGraphicsScene):
             self._overlay_shown = image
         self._overlay_item.setVisible(image is not None)
         wanted = {n: s for n, s in mode.hold_styles(self.outline_width).items() if n in self.items_by_num}
+        for num in self._styled.keys() - wanted.keys():  # only the holds whose style may change
+            self.items_by_num[num].apply_style(styles.HIDDEN)
+        for num, style in wanted.items():
+            self.items_by_num[num].apply_style(style)
         self._styled = wanted
-        for num, item in self.items_by_num.items():
-            item.apply_style(wanted.get(num, styles.HIDDEN))
         # start tapes
         starts = [self.index.by_num[n] for n in mode.start_holds() if n in self.index.by_num]
         self._tapes = styles.start_tapes(starts) if starts else []
@@ -322,7 +332,9 @@ class WallScene(QGraphicsScene):
         self._tape_casing.setPath(path)
         # the veil dims the photo, leaving the styled holds bright
         veil_on = self.dim_level > 0 and mode.dims(wanted)
-        if veil_on:
+        key = (frozenset(wanted), self.sceneRect())
+        if veil_on and key != self._veil_key:  # (a role cycling on the same holds keeps the veil)
+            self._veil_key = key
             vpath = QPainterPath()
             vpath.addRect(self.sceneRect())
             if wanted:
@@ -333,6 +345,7 @@ class WallScene(QGraphicsScene):
                     holes.closeSubpath()
                 vpath = vpath.subtracted(holes.simplified())
             self._veil.setPath(vpath)
+        if veil_on:
             self._veil.setBrush(QBrush(QColor(0, 0, 0, styles.dim_alpha(self.dim_level))))
         self._veil.setVisible(veil_on)
         self._update_hover()
