@@ -3,8 +3,10 @@
 Owns: one `requests.Session` per thread (keep-alive, small connection pool), explicit
 (connect, read) timeouts on every call, bounded retries with exponential backoff and full jitter on
 timeouts, connection resets and 5xx, `Retry-After` honoured on 429 (seconds or HTTP date, reported
-through `on_wait`), politeness (below), typed errors (`mastoc.backends.errors`) whose messages never
-contain a credential, and length-checked downloads.
+through `on_wait`; 429 waits have their own budget, bounded by total time, and do not consume the
+retries), retries of idempotent calls whose 2xx body fails to decode (truncated JSON), politeness
+(below), typed errors (`mastoc.backends.errors`) whose messages never contain a credential, and
+length-checked downloads.
 
 Politeness, not slowness: a token bucket shared by all threads keeps the sustained request rate at
 `rate_per_second` (20/s by default) while its `burst` (60) lets a short job such as a whole gym's
@@ -57,6 +59,10 @@ class TransportConfig:
     backoff_base: float = 0.5  # first backoff ceiling, seconds; doubles per retry
     backoff_max: float = 20.0
     max_retry_after: float = 120.0  # a longer Retry-After raises RateLimitedError at once
+    # 429 answers are waited out apart from `max_retries`, until this many seconds have passed since
+    # the call started or this many waits were made (whichever comes first)
+    max_rate_limited_seconds: float = 600.0
+    max_rate_limited_waits: int = 50
     rate_per_second: float = 20.0  # polite sustained request rate (0 = unlimited)
     burst: int = 60  # requests that may go at once before the sustained rate applies
     max_in_flight: int = 4  # requests on the wire at once, all threads together (0 = unbounded)
@@ -210,8 +216,12 @@ class Transport:
         auth: bool = True,
         idempotent: bool | None = None,
         accept_json: bool = True,
+        validate: Callable[[requests.Response], None] | None = None,
     ) -> requests.Response:
-        """Send a request with timeouts, rate limit and retries; return a 2xx response or raise."""
+        """Send a request with timeouts, rate limit and retries; return a 2xx response or raise.
+
+        `validate(response)` runs on a 2xx answer; a `ProtocolError` it raises (e.g. truncated JSON) is
+        retried like a 5xx when the request is idempotent, and raised once the retries are spent."""
         method = method.upper()
         url = self.url(path_or_url)
         where = f"{method} {_display(url)}"
@@ -223,6 +233,8 @@ class Transport:
             headers["Accept"] = "*/*"
         cfg = self.config
         attempt = 0
+        rate_waits = 0
+        started = time.monotonic()
         while True:
             self._check_cancelled()
             self._bucket.acquire()
@@ -246,15 +258,27 @@ class Transport:
             else:
                 status = response.status_code
                 if 200 <= status < 300:
-                    return response
-                if status == 429:
-                    wait = parse_retry_after(response.headers.get("Retry-After"))
-                    if attempt >= cfg.max_retries or (wait is not None and wait > cfg.max_retry_after):
-                        raise RateLimitedError(f"{where}: rate limited (429)", retry_after=wait)
-                    if wait is None:
+                    if validate is None:
+                        return response
+                    try:
+                        validate(response)
+                        return response
+                    except ProtocolError as exc:
+                        if not (retry_all and attempt < cfg.max_retries):
+                            raise
                         wait = self._backoff(attempt)
+                        self._wait(wait, f"{exc}; retrying in {wait:.1f} s")
+                        attempt += 1
+                        continue
+                if status == 429:
+                    asked = parse_retry_after(response.headers.get("Retry-After"))
+                    wait = self._backoff(min(rate_waits, 6)) if asked is None else asked
+                    elapsed = time.monotonic() - started
+                    if (wait > cfg.max_retry_after or rate_waits >= cfg.max_rate_limited_waits
+                            or elapsed + wait > cfg.max_rate_limited_seconds):
+                        raise RateLimitedError(f"{where}: rate limited (429)", retry_after=wait)
                     self._wait(wait, f"rate limited (429); retrying in {wait:.0f} s")
-                    attempt += 1
+                    rate_waits += 1
                     continue
                 if status >= 500 and retry_all and attempt < cfg.max_retries:
                     wait = self._backoff(attempt)
@@ -273,8 +297,14 @@ class Transport:
             raise TransientError(failure)
 
     def get_json(self, path_or_url: str, params: Mapping[str, Any] | None = None, *, auth: bool = True) -> Any:
-        response = self.request("GET", path_or_url, params=params, auth=auth)
-        return decode_json(response, f"GET {_display(response.url or self.url(path_or_url))}")
+        """The decoded JSON of a GET; an answer that is not JSON (truncated) is fetched again."""
+        decoded: list[Any] = []
+
+        def check(response: requests.Response) -> None:
+            decoded[:] = [decode_json(response, f"GET {_display(response.url or self.url(path_or_url))}")]
+
+        self.request("GET", path_or_url, params=params, auth=auth, validate=check)
+        return decoded[0]
 
     def post_json(self, path_or_url: str, body: Any, *, auth: bool = True, idempotent: bool = False) -> Any:
         response = self.request("POST", path_or_url, json_body=body, auth=auth, idempotent=idempotent)

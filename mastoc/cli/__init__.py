@@ -12,11 +12,14 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from mastoc import __version__
 from mastoc.cli.errors import EXIT_USAGE, CliError
 from mastoc.errors import UserFacingError
+
+if TYPE_CHECKING:
+    import sqlite3
 
 _COMMAND_MODULES = (
     "mastoc.cli.store_cmds",
@@ -66,14 +69,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"mastoc: {exc}", file=sys.stderr)
         return exc.code
+    except _sqlite_error() as exc:  # e.g. a damaged store met while reading: one line, no traceback
+        from mastoc.store import paths
+        from mastoc.store.db import describe_error
+
+        print(f"mastoc: {describe_error(exc, paths.db_path(paths.data_dir()))}", file=sys.stderr)
+        return 1
     except UserFacingError as exc:
         print(f"mastoc: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("mastoc: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:
+        store_error = _store_failure(exc)
+        if store_error is None:
+            raise
+        print(f"mastoc: {store_error}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         return 0
+
+
+def _sqlite_error() -> type[sqlite3.DatabaseError]:
+    import sqlite3
+
+    return sqlite3.DatabaseError
+
+
+def _store_failure(exc: OSError) -> str | None:
+    """One line for store/disk failures that escaped as exceptions (an SQLite error met while reading
+    a damaged store, a full disk while writing a photo); None for anything else."""
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return f"the disk is full ({exc.filename or 'writing a file'}): free some space and try again"
+    if exc.errno == errno.EROFS:
+        return f"the file system is read-only ({exc.filename or 'writing a file'})"
+    return None
 
 
 def _default_command(args: argparse.Namespace) -> int:

@@ -73,10 +73,11 @@ def _edit_errors() -> Iterator[None]:
         raise CliError(str(exc), EXIT_USAGE) from None
 
 
-def _open_store() -> Any:
+def _open_store(write: bool = True) -> Any:
+    """The store; for commands that change it, refused when read-only or damaged (one line)."""
     from mastoc.cli.store_cmds import open_store
 
-    return open_store()
+    return open_store(write=write)
 
 
 def _climb(store: Any, key: str) -> Any:
@@ -134,7 +135,7 @@ def show_dict(store: Any, climb: Any) -> dict[str, Any]:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    store = _open_store()
+    store = _open_store(write=False)
     with store:
         info = show_dict(store, _climb(store, args.climb))
     if args.json:

@@ -1,5 +1,7 @@
-"""Server commands: `mastoc serve` (run the mastoc server with uvicorn) and
-`mastoc server create-user --admin EMAIL` (password read from stdin).
+"""Server commands: `mastoc serve` (run the mastoc server with uvicorn),
+`mastoc server create-user --admin EMAIL` (password read from stdin) and
+`mastoc server migrate-from-old --from URL [--database-url URL] [--static-dir DIR]` (upgrade a
+first-version deployment in place; see `mastoc.server.legacy`).
 
 FastAPI, uvicorn and the database drivers are imported inside the commands, so the plain `mastoc`
 CLI works without the `server` extra.
@@ -12,6 +14,7 @@ import getpass
 import os
 import secrets
 import sys
+from typing import Any
 
 from mastoc.cli.errors import EXIT_ERROR, EXIT_USAGE, CliError
 
@@ -34,6 +37,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     cu.add_argument("--full-name", default=None, help="display name (default: the user name)")
     cu.add_argument("--database-url", default=None, help="SQLAlchemy URL (default $DATABASE_URL, else the SQLite file)")
     cu.set_defaults(func=cmd_create_user)
+    mo = sub.add_parser("migrate-from-old", help="copy a first-version server's database into this one (upgrade)")
+    mo.add_argument("--from", dest="source", required=True, metavar="URL",
+                    help="the first server's database (postgresql://... or sqlite:///...)")
+    mo.add_argument("--database-url", default=None, help="the new server's database (default as for `mastoc serve`)")
+    mo.add_argument("--static-dir", default=None, metavar="DIR",
+                    help="the first server's static directory (wall photos, avatars)")
+    mo.set_defaults(func=cmd_migrate_from_old)
     s.set_defaults(func=lambda _a: (s.print_help(), EXIT_USAGE)[1])
 
 
@@ -46,6 +56,13 @@ def _settings(database_url: str | None, dev: bool):  # type: ignore[no-untyped-d
         return Settings.from_env(database_url=database_url, dev=dev)
     except ConfigError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
+
+
+def uvicorn_options() -> dict[str, Any]:
+    """uvicorn settings besides host/port/workers. uvicorn's own `X-Forwarded-For` handling is off:
+    with `FORWARDED_ALLOW_IPS='*'` it takes the left-most entry, which the client writes. The app
+    reads the header itself, trusting only `MASTOC_TRUSTED_PROXY_HOPS` proxy hops (see server.proxy)."""
+    return {"proxy_headers": False, "log_level": os.environ.get("LOG_LEVEL", "info")}
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -69,8 +86,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     engine.dispose()
     print(f"mastoc server on http://{args.host}:{args.port} (database: {engine.url.get_backend_name()})", file=sys.stderr)
     uvicorn.run("mastoc.server.app:app_from_env", factory=True, host=args.host, port=args.port,
-                workers=args.workers, proxy_headers=True, forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-                log_level=os.environ.get("LOG_LEVEL", "info"))
+                workers=args.workers, **uvicorn_options())
     return 0
 
 
@@ -106,4 +122,31 @@ def cmd_create_user(args: argparse.Namespace) -> int:
         session.commit()
         print(f"created {'admin' if args.admin else 'user'} {user.email} ({user.id})")
     engine.dispose()
+    return 0
+
+
+def cmd_migrate_from_old(args: argparse.Namespace) -> int:
+    settings = _settings(args.database_url, dev=True)
+    from pathlib import Path
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from mastoc.server import db, imagestore, legacy
+
+    static_dir = Path(args.static_dir).expanduser() if args.static_dir else None
+    if static_dir is not None and not static_dir.is_dir():
+        raise CliError(f"--static-dir {static_dir}: not a directory", EXIT_USAGE)
+    engine = db.make_engine(settings.database_url)
+    try:
+        db.migrate(engine)
+        report = legacy.migrate_from_old(args.source, engine, byte_store=imagestore.make_store(settings),
+                                         static_dir=static_dir, max_image_pixels=settings.max_image_pixels,
+                                         say=lambda m: print(f"copying {m}...", file=sys.stderr))
+    except SQLAlchemyError as exc:
+        raise CliError(f"database error: {exc.__class__.__name__}: {str(exc).splitlines()[0][:300]}", EXIT_ERROR) from None
+    finally:
+        engine.dispose()
+    for line in report.lines():
+        print(line)
+    print(f"done: {report.changed} row(s) created or changed")
     return 0

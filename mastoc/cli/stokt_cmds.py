@@ -13,6 +13,7 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from mastoc.cli.errors import (
@@ -68,6 +69,19 @@ def backend_errors(action: str) -> contextlib.AbstractContextManager[None]:
     return shared(action, "Stokt", "mastoc stokt login --username EMAIL")
 
 
+@contextlib.contextmanager
+def json_failure(enabled: bool, report: Callable[[], dict[str, Any]] | None = None) -> Iterator[None]:
+    """With `--json`, a failed run also prints a JSON error object on stdout (the one-line message
+    still goes to stderr): {"status": "failed", "error": ..., "exit_code": ..., **report()}."""
+    try:
+        yield
+    except CliError as exc:
+        if enabled:
+            doc = {**(report() if report else {}), "status": "failed", "error": str(exc), "exit_code": exc.code}
+            print(json.dumps(doc, indent=2, ensure_ascii=False))
+        raise
+
+
 def _base_url(creds: Any) -> str:
     from mastoc.backends.stokt.client import ENV_BASE_URL, base_url_from_env
 
@@ -89,10 +103,10 @@ def _client(on_wait: bool = True) -> Any:
     return StoktClient(_base_url(creds), creds.token, on_wait=waiting if on_wait else None)
 
 
-def _open_store() -> Any:
+def _open_store(write: bool = True) -> Any:
     from mastoc.cli.store_cmds import open_store
 
-    return open_store()
+    return open_store(write=write)
 
 
 # -- login -----------------------------------------------------------------------------------------
@@ -127,6 +141,11 @@ def cmd_login(args: argparse.Namespace) -> int:
 
 # -- import ----------------------------------------------------------------------------------------
 def cmd_import(args: argparse.Namespace) -> int:
+    with json_failure(args.json):
+        return _cmd_import(args)
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
     from mastoc.backends.stokt.client import check_id
     from mastoc.sync.stokt_import import run_import
 
@@ -136,7 +155,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise CliError(str(exc), EXIT_USAGE) from None
     client = _client()
-    store = _open_store()
+    store = _open_store(write=not args.preview)
     show_progress = not args.json and sys.stderr.isatty()
 
     def progress(done: int, total: int | None, _msg: str) -> None:
@@ -193,14 +212,21 @@ def _print_import(plan: Any) -> None:
 
 # -- push ------------------------------------------------------------------------------------------
 def cmd_push(args: argparse.Namespace) -> int:
+    plans: list[Any] = []
+    with json_failure(args.json, lambda: plans[0].as_dict() if plans else {}):
+        return _cmd_push(args, plans)
+
+
+def _cmd_push(args: argparse.Namespace, plans: list[Any]) -> int:
     from mastoc.sync.stokt_push import PushInputError, apply_push, plan_push
 
     if args.climbs and args.all:
         raise CliError("give climb ids or --all, not both", EXIT_USAGE)
-    store = _open_store()
+    store = _open_store(write=bool(args.climbs or args.all) and not args.preview)
     with store:
         try:
             plan = plan_push(store, args.climbs or None)
+            plans.append(plan)
         except PushInputError as exc:
             code = EXIT_NOT_FOUND if exc.kind == "not_found" else EXIT_ERROR
             raise CliError(f"push: {exc}; nothing pushed", code) from None
@@ -210,11 +236,14 @@ def cmd_push(args: argparse.Namespace) -> int:
             with client, backend_errors("push"):
                 try:
                     apply_push(store, client, plan)
-                finally:
-                    if args.json:
-                        print(json.dumps(plan.as_dict(), indent=2, ensure_ascii=False))
-                    else:
+                except BaseException:
+                    if not args.json:  # with --json, `json_failure` prints the plan with the error
                         _print_push(plan, dry)
+                    raise
+                if args.json:
+                    print(json.dumps(plan.as_dict(), indent=2, ensure_ascii=False))
+                else:
+                    _print_push(plan, dry)
         else:
             if args.json:
                 print(json.dumps(plan.as_dict(), indent=2, ensure_ascii=False))

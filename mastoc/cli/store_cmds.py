@@ -74,14 +74,25 @@ def _group_help(parser: argparse.ArgumentParser) -> int:
     return EXIT_USAGE
 
 
-def open_store(readonly: bool = False):  # -> Store (typed lazily to keep start-up light)
-    """Open the store of the current data directory, turning store problems into one-line errors."""
+def open_store(readonly: bool = False, write: bool = False):  # -> Store (typed lazily to keep start-up light)
+    """Open the store of the current data directory, turning store problems into one-line errors.
+
+    A store that cannot be written (read-only file or directory) is opened read-only for reading
+    commands, with one line saying so; `write=True` (commands that change the store) refuses it, and
+    also refuses a store that fails SQLite's quick_check (never write into a damaged file)."""
     from mastoc.store.db import Store, StoreError
 
     try:
-        return Store.open(readonly=readonly)
+        store = Store.open(readonly=readonly, check=write)
     except StoreError as exc:
         raise CliError(str(exc), EXIT_ERROR) from exc
+    if store.readonly_reason:
+        if write:
+            store.close()
+            raise CliError(f"{store.readonly_reason}: nothing can be changed (the store can only be read)",
+                           EXIT_ERROR)
+        print(f"mastoc: {store.readonly_reason}: opened read-only", file=sys.stderr)
+    return store
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -214,7 +225,7 @@ def cmd_climbs(args: argparse.Namespace) -> int:
 def cmd_load_backup(args: argparse.Namespace) -> int:
     from mastoc.sync.backup import BackupError, load_backup
 
-    store = open_store()
+    store = open_store(write=True)
     try:
         with store:
             report = load_backup(store, args.paths)

@@ -14,9 +14,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 
-from mastoc.server import db
+from mastoc.server import db, imagestore
 from mastoc.server.config import Settings
 from mastoc.server.limits import BodyLimitMiddleware
+from mastoc.server.proxy import ClientAddressMiddleware
 
 log = logging.getLogger("mastoc.server")
 VERSION = "0.2.0"
@@ -51,6 +52,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True, engine=None) 
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = db.make_sessionmaker(engine)
+    app.state.image_store = imagestore.make_store(settings)
 
     for module in (service, auth, users, climbs, walls, imports, lists, media, changes):
         app.include_router(module.router)
@@ -58,6 +60,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True, engine=None) 
     app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=True,
                        allow_methods=["*"], allow_headers=["*"])
     app.add_middleware(BodyLimitMiddleware, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
+    app.add_middleware(ClientAddressMiddleware, trusted_hops=settings.trusted_proxy_hops)
 
     @app.exception_handler(IntegrityError)
     async def _integrity(_request: Request, _exc: IntegrityError) -> JSONResponse:
@@ -86,8 +89,9 @@ def create_app(settings: Settings, *, run_migrations: bool = True, engine=None) 
         for e in exc.errors():
             e = dict(e)
             e.pop("url", None)
-            if "ctx" in e:
-                e["ctx"] = {k: str(v) for k, v in e["ctx"].items()}
+            if "ctx" in e:  # numbers stay numbers (as the first server answered); errors become text
+                e["ctx"] = {k: v if isinstance(v, int | float | str | bool) or v is None else str(v)
+                            for k, v in e["ctx"].items()}
             if isinstance(e.get("input"), bytes):
                 e["input"] = None
             errors.append(e)

@@ -2,7 +2,11 @@
 
 `DATABASE_URL` (PostgreSQL via psycopg 3, or any SQLAlchemy URL; a SQLite file under the data
 directory when unset), `MASTOC_SECRET_KEY` / `SECRET_KEY` (token signing), `MASTOC_API_KEY` /
-`API_KEY` (optional legacy app key), `MASTOC_DATA_DIR` (photos, avatars, static files).
+`API_KEY` (optional legacy app key), `MASTOC_DATA_DIR` (photos, avatars, static files),
+`MASTOC_TRUSTED_PROXY_HOPS` (how many proxies in front append to `X-Forwarded-For`: 1 on Railway),
+`MASTOC_IMAGE_STORE` (`local`, `database` or `s3`; default `s3` when `MASTOC_S3_BUCKET` is set,
+else `database` on PostgreSQL, else `local`) and `MASTOC_S3_BUCKET` / `MASTOC_S3_ENDPOINT_URL` /
+`MASTOC_S3_PREFIX` / `MASTOC_S3_REGION` (credentials: boto3's usual `AWS_*` variables).
 Without a secret the server refuses to start unless dev mode is asked for explicitly.
 """
 
@@ -43,6 +47,27 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def _int_env(name: str, default: int) -> int:
+    value = _env(name)
+    if value is None:
+        return default
+    try:
+        n = int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number") from None
+    if n < 0:
+        raise ConfigError(f"{name} must not be negative")
+    return n
+
+
+def _image_store(value: str | None) -> str:
+    if not value:
+        return ""
+    if value not in ("local", "database", "s3"):
+        raise ConfigError("MASTOC_IMAGE_STORE must be local, database or s3")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -56,9 +81,18 @@ class Settings:
     max_upload_bytes: int = 20 * 1024 * 1024  # image uploads
     max_image_pixels: int = 40_000_000
     max_avatar_bytes: int = 2 * 1024 * 1024
-    login_max_failures: int = 5  # per account name, within the window
-    login_max_failures_ip: int = 50  # per client address, within the window
+    login_max_failures: int = 5  # free failures per (address, account) before the delays start
+    login_delay_base_seconds: float = 1.0  # first delay; doubles at every further failure
+    login_delay_max_seconds: float = 300.0
+    login_pair_window_seconds: int = 3600  # failures of an (address, account) pair are forgotten after this
+    login_max_failures_ip: int = 50  # per client address (all accounts), within the window
     login_window_seconds: int = 300
+    trusted_proxy_hops: int = 0  # proxies that append the client address to X-Forwarded-For
+    image_store: str = ""  # "local" | "database" | "s3"; "" = the default for the database
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_prefix: str = ""
+    s3_region: str | None = None
     cors_origins: tuple[str, ...] = field(
         default=("http://localhost:3000", "http://localhost:8000", "https://mastoc.railway.app")
     )
@@ -70,6 +104,14 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def image_store_kind(self) -> str:
+        if self.image_store:
+            return self.image_store
+        if self.s3_bucket:
+            return "s3"
+        return "database" if self.database_url.startswith("postgresql") else "local"
 
     @classmethod
     def from_env(cls, *, database_url: str | None = None, dev: bool = False,
@@ -94,6 +136,12 @@ class Settings:
             api_key=_env("MASTOC_API_KEY", "API_KEY"),
             dev=dev,
             access_token_minutes=int(_env("ACCESS_TOKEN_EXPIRE_MINUTES") or 1440),
+            trusted_proxy_hops=_int_env("MASTOC_TRUSTED_PROXY_HOPS", 0),
+            image_store=_image_store(_env("MASTOC_IMAGE_STORE")),
+            s3_bucket=_env("MASTOC_S3_BUCKET"),
+            s3_endpoint_url=_env("MASTOC_S3_ENDPOINT_URL"),
+            s3_prefix=_env("MASTOC_S3_PREFIX") or "",
+            s3_region=_env("MASTOC_S3_REGION", "AWS_DEFAULT_REGION"),
         )
 
     def with_(self, **changes: object) -> Settings:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fastapi import Depends, HTTPException, Request
 from sqlmodel import Session
 
-from mastoc.server import security
+from mastoc.server import security, sessions
 from mastoc.server.config import Settings
 from mastoc.server.models import User
 
@@ -63,8 +63,9 @@ def _user_from_token(session: Session, settings: Settings, token: str) -> User |
     if claims is None:
         return None
     user = session.get(User, claims["sub"])
+    live = user is not None and sessions.access_ok(session, user, claims)
     session.commit()  # end the read transaction now (on SQLite it holds the write lock)
-    if user is None:
+    if user is None or not live:
         return None
     if not user.is_active:
         raise HTTPException(403, MSG_INACTIVE)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Integer, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from mastoc.server.timeutil import utcnow
@@ -105,6 +105,8 @@ class User(SQLModel, table=True):
     last_login_at: datetime | None = None
     reset_token_hash: str | None = Field(default=None, max_length=64)
     reset_token_expires: datetime | None = None
+    # set at a password change or deactivation: tokens without a session id (older ones) stop working
+    tokens_valid_after: datetime | None = None
 
 
 class Climb(SQLModel, table=True):
@@ -184,9 +186,12 @@ class ListItem(SQLModel, table=True):
 
 
 class Image(SQLModel, table=True):
-    """A stored (re-encoded) image, content-addressed by the SHA-256 of the stored bytes."""
+    """A stored image, content-addressed by the SHA-256 of the stored bytes (the original bytes when
+    they were clean, else a re-encoding). `path` is its public path under `/static/`; `owner_id`
+    set = a private image (a personal wall's photo) served to that user only."""
 
     __tablename__ = "images"
+    __table_args__ = (Index("ix_images_path", "path"),)
     sha256: str = Field(primary_key=True, max_length=64)
     original_sha256: str = Field(max_length=64, index=True)
     content_type: str = Field(max_length=50)
@@ -195,7 +200,49 @@ class Image(SQLModel, table=True):
     size: int
     path: str = Field(max_length=300)  # relative to the static directory
     uploaded_by_id: str | None = Field(default=None, max_length=36)
+    owner_id: str | None = Field(default=None, max_length=36)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ImageBlob(SQLModel, table=True):
+    """Image bytes kept in the database (the default store on PostgreSQL: every replica sees them)."""
+
+    __tablename__ = "image_blobs"
+    sha256: str = Field(primary_key=True, max_length=64)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class AuthSession(SQLModel, table=True):
+    """One login = one refresh-token family. Only the latest refresh token (`refresh_jti`) may be
+    used; presenting an older one revokes the family. Access tokens carry the session id."""
+
+    __tablename__ = "auth_sessions"
+    id: str = Field(primary_key=True, max_length=36)
+    user_id: str = Field(max_length=36, index=True)
+    refresh_jti: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+class Counter(SQLModel, table=True):
+    """Named counters (`hold_id`: the last hold id allocated by the server)."""
+
+    __tablename__ = "counters"
+    name: str = Field(primary_key=True, max_length=30)
+    value: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class IdMapping(SQLModel, table=True):
+    """The first server's audit table, carried over by `mastoc server migrate-from-old`."""
+
+    __tablename__ = "id_mappings"
+    id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    entity_type: str = Field(max_length=50)
+    mastoc_id: str | None = Field(default=None, max_length=36)
+    stokt_id: str | None = Field(default=None, max_length=36)
+    sync_direction: str | None = Field(default=None, max_length=20)
+    synced_at: datetime | None = None
 
 
 class ChangeLog(SQLModel, table=True):

@@ -11,7 +11,7 @@ import re
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from mastoc.domain.models import CONDITIONS, DIFFICULTIES, GRIP_TYPES
 
@@ -31,7 +31,18 @@ def _email(value: str) -> str:
     return value
 
 
-Str = Annotated[str, AfterValidator(_no_nul)]
+def _no_nul_deep(value: Any) -> Any:
+    if isinstance(value, str):
+        return _no_nul(value)
+    if isinstance(value, list | tuple):
+        for v in value:
+            _no_nul_deep(v)
+    return value
+
+
+# Plain `str`, so that length constraints stay string constraints (`string_too_short` with numbers
+# in `ctx`, as the first server answered); request models (`In`) refuse NUL characters in any field.
+Str = str
 Int32 = Annotated[int, Field(ge=-(2**31), le=INT32_MAX)]
 Count = Annotated[int, Field(ge=0, le=INT32_MAX)]
 Real = Annotated[float, Field(allow_inf_nan=False)]
@@ -40,6 +51,11 @@ Email = Annotated[str, Field(max_length=255, json_schema_extra={"format": "email
 
 class In(BaseModel):
     model_config = ConfigDict(extra="ignore")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul_characters(cls, value: Any) -> Any:
+        return _no_nul_deep(value)
 
 
 # --- generic -------------------------------------------------------------------------------------
@@ -124,6 +140,12 @@ class UpdateProfile(In):
 class ChangePassword(In):
     current_password: Annotated[Str, Field(max_length=256)]
     new_password: Annotated[Str, Field(min_length=8, max_length=256)]
+
+
+class AdminUserUpdate(In):
+    """Admin: activate or deactivate an account (deactivation ends its sessions)."""
+
+    is_active: bool | None = None
 
 
 class UsersListResponse(BaseModel):

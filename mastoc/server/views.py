@@ -86,7 +86,7 @@ def hold(h: Hold) -> dict[str, Any]:
 
 
 def _num(v: float) -> str:
-    return f"{v:.2f}"
+    return str(float(v))  # the first server's form: "125.0 225.0"
 
 
 def hold_setup(h: Hold) -> dict[str, Any]:

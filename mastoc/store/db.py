@@ -30,7 +30,23 @@ class StoreError(UserFacingError):
     """A problem with the local store, worded for the user."""
 
 
+DAMAGED_HINT = ("nothing was changed; restore a copy made by `mastoc backup`, or move the file aside and "
+                "sync again (the app offers both)")
+
+
 class StoreCorruptError(StoreError):
+    """The store fails SQLite's checks. `reason` is SQLite's own words (for a details line)."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason or message
+
+
+class StoreDiskFullError(StoreError):
+    pass
+
+
+class StoreIOError(StoreError):
     pass
 
 
@@ -49,6 +65,8 @@ class Store:
         self.directory = directory
         self.conn = conn
         self.readonly = readonly
+        # why a store asked for read-write was opened read-only (a read-only file or directory), if so
+        self.readonly_reason: str | None = None
         self._depth = 0
 
     # -- opening --------------------------------------------------------------------------------
@@ -68,18 +86,24 @@ class Store:
         """
         directory = paths.data_dir(directory)
         db_file = paths.db_path(directory)
+        reason = None
+        if not readonly and db_file.exists():
+            reason = _not_writable(directory, db_file)
+            readonly = reason is not None
         if readonly:
             if not db_file.exists():
                 raise StoreError(f"no mastoc store at {db_file}")
-            uri = f"file:{db_file}?mode=ro"
-            conn = _connect(uri, uri=True)
+            conn = _connect_readonly(db_file)
         else:
             try:
                 directory.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot create the data directory {directory}: {exc.strerror}") from exc
+            if not os.access(directory, os.W_OK):
+                raise StoreReadOnlyError(f"cannot create a store in {directory}: the directory is read-only")
             conn = _connect(str(db_file))
         store = cls(directory, conn, readonly)
+        store.readonly_reason = reason
         try:
             store._configure()
             if check:
@@ -88,6 +112,8 @@ class Store:
                 store.migrate()
             elif store.schema_version() != schema.latest_version() and not readonly:
                 raise StoreError("the store needs a migration")
+            elif readonly and store.schema_version() > schema.latest_version():
+                raise StoreError(f"the store {db_file} was written by a newer mastoc")
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise _translate(exc, db_file) from exc
@@ -111,11 +137,9 @@ class Store:
         try:
             result = [r[0] for r in self.conn.execute("PRAGMA quick_check").fetchall()]
         except sqlite3.DatabaseError as exc:
-            raise StoreCorruptError(f"the store {self.path} is damaged ({exc}); restore a backup or re-sync") from exc
+            raise StoreCorruptError(f"the store {self.path} is damaged ({exc}); {DAMAGED_HINT}", str(exc)) from exc
         if result != ["ok"]:
-            raise StoreCorruptError(
-                f"the store {self.path} is damaged ({result[0]}); restore a backup or re-sync"
-            )
+            raise StoreCorruptError(f"the store {self.path} is damaged ({result[0]}); {DAMAGED_HINT}", result[0])
 
     def migrate(self) -> int:
         """Bring the schema to the latest version; each step is atomic. Returns the version."""
@@ -131,10 +155,23 @@ class Store:
                 schema.MIGRATIONS[version](self.conn)
                 self.conn.execute(f"PRAGMA user_version = {version + 1}")
                 self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
+            except BaseException as exc:
+                self._rollback()
+                fatal = _fatal(exc, self.path)
+                if fatal is not None:
+                    raise fatal from exc
                 raise
         return latest
+
+    def _rollback(self) -> None:
+        """ROLLBACK if a transaction is still open: SQLite rolls back by itself on some errors (disk
+        full, I/O), and a second ROLLBACK would hide the real error behind "no transaction is active"."""
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.OperationalError:
+                if self.conn.in_transaction:
+                    raise
 
     @property
     def path(self) -> Path:
@@ -167,8 +204,9 @@ class Store:
             try:
                 yield c
             except BaseException:
-                c.execute(f"ROLLBACK TO {name}")
-                c.execute(f"RELEASE {name}")
+                if c.in_transaction:  # not when SQLite already rolled everything back (disk full)
+                    c.execute(f"ROLLBACK TO {name}")
+                    c.execute(f"RELEASE {name}")
                 raise
             else:
                 c.execute(f"RELEASE {name}")
@@ -182,14 +220,17 @@ class Store:
         self._depth = 1
         try:
             yield c
-        except BaseException:
-            c.execute("ROLLBACK")
+        except BaseException as exc:
+            self._rollback()
+            fatal = _fatal(exc, self.path)
+            if fatal is not None:
+                raise fatal from exc
             raise
         else:
             try:
                 c.execute("COMMIT")
-            except sqlite3.OperationalError as exc:
-                c.execute("ROLLBACK")
+            except sqlite3.DatabaseError as exc:
+                self._rollback()
                 raise _translate(exc, self.path) from exc
         finally:
             self._depth = 0
@@ -296,14 +337,61 @@ def _connect(target: str, uri: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def _connect_readonly(db_file: Path) -> sqlite3.Connection:
+    """A read-only connection. A WAL store in a directory we cannot write (no -shm file can be made)
+    is opened `immutable` (nothing else can be writing there either)."""
+    conn = _connect(f"file:{db_file}?mode=ro", uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        if os.access(db_file.parent, os.W_OK):
+            raise
+    return _connect(f"file:{db_file}?mode=ro&immutable=1", uri=True)
+
+
+def _not_writable(directory: Path, db_file: Path) -> str | None:
+    """Why the store cannot be opened for writing (a read-only file or directory), or None."""
+    if not os.access(db_file, os.W_OK):
+        return f"the file {db_file} is read-only"
+    if not os.access(directory, os.W_OK):
+        wal = db_file.with_name(db_file.name + "-wal")
+        shm = db_file.with_name(db_file.name + "-shm")
+        if not (os.access(wal, os.W_OK) and os.access(shm, os.W_OK)):
+            return f"the data directory {directory} is read-only"
+    return None
+
+
+def describe_error(exc: sqlite3.DatabaseError, db_file: Path) -> StoreError:
+    """The one-line, user-worded error for an SQLite failure on the store `db_file`."""
+    return _translate(exc, db_file)
+
+
+def _fatal(exc: BaseException, db_file: Path) -> StoreError | None:
+    """A StoreError for SQLite failures of the store itself (disk full, I/O, damage, read-only)
+    raised inside a transaction; None for other errors (they are the caller's to handle)."""
+    if not isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) or isinstance(
+            exc, sqlite3.IntegrityError | sqlite3.ProgrammingError | sqlite3.InterfaceError):
+        return None
+    err = _translate(exc, db_file)
+    return None if type(err) is StoreError else err
+
+
 def _translate(exc: sqlite3.DatabaseError, db_file: Path) -> StoreError:
     text = str(exc).lower()
+    code = getattr(exc, "sqlite_errorname", "") or ""
     if "locked" in text or "busy" in text:
         return StoreLockedError(f"the store {db_file} is busy (another mastoc is writing); try again")
     if "readonly" in text or "read-only" in text:
         return StoreReadOnlyError(f"the store {db_file} is read-only")
-    if "disk" in text and "full" in text:
-        return StoreError(f"the disk holding {db_file} is full; nothing was changed")
+    if code == "SQLITE_FULL" or ("disk" in text and "full" in text):
+        return StoreDiskFullError(f"the disk is full ({db_file.parent}): nothing was changed; free some space "
+                                  "and try again")
+    if code.startswith("SQLITE_IOERR") or "disk i/o" in text:
+        return StoreDiskFullError(f"the disk holding {db_file} failed to read or write (I/O error): "
+                                  "nothing was changed") if "full" in text else StoreIOError(
+            f"the disk holding {db_file} failed to read or write (I/O error): nothing was changed")
     if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return StoreCorruptError(f"the store {db_file} is damaged ({exc}); restore a backup or re-sync")
+        return StoreCorruptError(f"the store {db_file} is damaged ({exc}); {DAMAGED_HINT}", str(exc))
     return StoreError(f"database error in {db_file}: {exc}")

@@ -2,6 +2,10 @@
 
 A file is written to a temporary name in the same directory, flushed and fsynced, its length and hash
 checked, and only then renamed into place, so a truncated download never replaces a good image.
+
+Every photo is decoded in full before it is accepted (`dimensions`): Pillow's `verify()` alone does
+not read JPEG scan data, so a JPEG cut short with an intact header would pass it. `replacement_warning`
+words what changes when a face's photo is swapped for one of other dimensions.
 """
 
 from __future__ import annotations
@@ -48,17 +52,35 @@ def sniff(data: bytes) -> tuple[str, str]:
 
 
 def dimensions(data: bytes) -> tuple[int | None, int | None]:
+    """(width, height) of an image that decodes completely; ImageError otherwise.
+
+    The structure is checked with `verify()`, then every pixel is decoded (`load()`, with Pillow's
+    `LOAD_TRUNCATED_IMAGES` off), so a file cut short or with damaged scan data is refused.
+    """
     import io
 
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageFile, UnidentifiedImageError
 
+    if ImageFile.LOAD_TRUNCATED_IMAGES:
+        raise ImageError("Pillow is set to accept truncated images; refusing to check photos that way")
     try:
         with Image.open(io.BytesIO(data)) as im:
             im.verify()
         with Image.open(io.BytesIO(data)) as im:
-            return im.size
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ImageError(f"damaged image: {exc}") from exc
+            size = im.size
+            im.load()
+            return size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as exc:
+        raise ImageError(f"damaged image ({exc})") from exc
+
+
+def replacement_warning(old: tuple[int | None, int | None] | None, new: tuple[int | None, int | None],
+                        what: str) -> str | None:
+    """A warning when `what`'s photo of size `old` is replaced by one of size `new` (None if same)."""
+    if old is None or None in old or tuple(old) == tuple(new):
+        return None
+    return (f"{what}: the new photo is {new[0]}x{new[1]} pixels, the previous one was {old[0]}x{old[1]}; "
+            "the hold outlines may not match it")
 
 
 def write_image(

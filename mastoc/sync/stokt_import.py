@@ -34,11 +34,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from mastoc.backends.errors import AuthError, BackendError, NotFoundError, ProtocolError
+from mastoc.backends.errors import (
+    AuthError,
+    BackendError,
+    BadRequestError,
+    NotFoundError,
+    ProtocolError,
+    TransientError,
+)
 from mastoc.backends.stokt import mapping
 from mastoc.backends.stokt.client import IMPORT_PAGE_SIZE, ClimbPage, StoktClient, check_id
-from mastoc.store import images, paths, rows
-from mastoc.store.db import Store
+from mastoc.store import images, locks, paths, rows
+from mastoc.store.db import Store, StoreLockedError
 from mastoc.sync import apply as applier
 from mastoc.sync.plan import IMPORT_COLUMNS, ClimbAction, RemoteClimb, counts, plan_climbs, plan_deletions
 from mastoc.sync.structure import Structure, apply_structure, build_structure, upsert_setters
@@ -137,7 +144,9 @@ def _set_cursors(conn: Any, values: dict[str, str | None], backend: str = BACKEN
     )
 
 
-_RESUME_KEYS = ("resume_url", "resume_number", "resume_pass", "resume_mode", "resume_gym")
+_RESUME_KEYS = ("resume_url", "resume_number", "resume_pass", "resume_mode", "resume_gym", "resume_count",
+                "resume_stable")
+MAX_REWALKS = 2  # walks of a full pass again when the listing shifted under it
 
 
 # -- page prefetching ------------------------------------------------------------------------------
@@ -163,6 +172,22 @@ def _same_link(a: str | None, b: str | None) -> bool:
         return a == b
     pa, pb = urlsplit(a), urlsplit(b)
     return pa.path == pb.path and sorted(parse_qsl(pa.query)) == sorted(parse_qsl(pb.query))
+
+
+FETCH_ROUNDS = 3  # rounds of the transport's own retries an import gives each read before failing
+
+
+def rounds(fetch: Callable[..., Any], *args: Any) -> Any:
+    """`fetch(*args)` (an idempotent read), tried again when it failed after the transport's retries
+    on a network, 5xx or protocol problem (a truncated answer): an import of a few dozen requests on a
+    bad connection then completes by itself instead of failing on one unlucky request."""
+    for attempt in range(FETCH_ROUNDS):
+        try:
+            return fetch(*args)
+        except (TransientError, ProtocolError):
+            if attempt == FETCH_ROUNDS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 class _Prefetcher:
@@ -250,13 +275,7 @@ class _Prefetcher:
         return last
 
     def _fetch(self, url: str, number: int) -> ClimbPage:
-        for attempt in range(3):  # a 200 with truncated/invalid JSON is refetched twice, then fatal
-            try:
-                return self._client.climb_page(url, number)
-            except ProtocolError:
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        return rounds(self._client.climb_page, url, number)
 
     def __iter__(self) -> Iterator[ClimbPage]:
         while True:
@@ -307,7 +326,13 @@ def run_import(
         pass_id = uuid.uuid4().hex
         start_number = 1
     plan = ImportPlan(gym_stokt_id=gym, mode=mode, preview=preview, resumed=bool(resume))
-    run_id = None if preview else _start_run(store, mode)
+    lock = None if preview else _import_lock(store)
+    try:
+        run_id = None if preview else _start_run(store, mode)
+    except BaseException:
+        if lock is not None:
+            lock.release()
+        raise
     pool = ThreadPoolExecutor(max_workers=max(2, workers), thread_name_prefix="stokt-import")
     prefetch = _Prefetcher(client, resume or client.climbs_url(gym, page_size=page_size_hint), start_number,
                            depth=4 if mode == "full" else 2, parallel=PARALLEL_PAGES if mode == "full" else 1)
@@ -317,7 +342,7 @@ def run_import(
     store.conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
     try:
         _import(store, client, plan, gym, pass_id, resume, start_number, pool, prefetch, resolve, say,
-                is_cancelled)
+                is_cancelled, cursors, page_size_hint)
     except BaseException as exc:
         plan.status = "failed" if not isinstance(exc, ImportCancelled) else "cancelled"
         plan.message = str(exc) if isinstance(exc, BackendError | ImportCancelled) else type(exc).__name__
@@ -328,17 +353,30 @@ def run_import(
         if isinstance(exc, ImportCancelled):
             return plan
         raise
+    else:
+        if run_id is not None:
+            _finish_run(store, run_id, plan)
     finally:
         prefetch.close()
         pool.shutdown(wait=True, cancel_futures=True)
         store.conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
-    if run_id is not None:
-        _finish_run(store, run_id, plan)
+        if lock is not None:
+            lock.release()
     return plan
 
 
+def _import_lock(store: Store) -> locks.RunLock:
+    """One import per store at a time; holding the lock also proves older "running" runs are dead."""
+    try:
+        return locks.RunLock(store.directory, "stokt-import").acquire()
+    except locks.LockBusyError as exc:
+        who = f" (process {exc.holder})" if exc.holder else ""
+        raise StoreLockedError(f"another Stokt import is running on this store{who}; "
+                               "try again when it has finished") from None
+
+
 def _home_gym(client: StoktClient) -> str:
-    me = client.me()
+    me = rounds(client.me)
     home = me.get("homeGym") if isinstance(me, dict) else None
     if not isinstance(home, dict) or not home.get("id"):
         raise NotFoundError("this Stokt account has no home gym; give --gym GYM_ID")
@@ -347,26 +385,30 @@ def _home_gym(client: StoktClient) -> str:
 
 def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_id: str, resume: str | None,
             start_number: int, pool: ThreadPoolExecutor, prefetch: _Prefetcher, resolve: str | None,
-            say: ProgressCallback, is_cancelled: Callable[[], bool]) -> None:
+            say: ProgressCallback, is_cancelled: Callable[[], bool], cursors: dict[str, str],
+            page_size_hint: int | None) -> None:
     conn = store.conn
     now = rows.now_ts()
     # 1. structure, in parallel with the pages the prefetcher is already fetching
-    f_summary = pool.submit(client.gym_summary, gym)
-    f_walls = pool.submit(client.walls, gym)
+    f_summary = pool.submit(rounds, client.gym_summary, gym)
+    f_walls = pool.submit(rounds, client.walls, gym)
     summary = f_summary.result()
     walls_json = f_walls.result()
     _, refs = mapping.map_walls(walls_json, "")
-    setup_futures = {r.stokt_id: pool.submit(client.face_setup, r.stokt_id) for r in refs}
+    setup_futures = {r.stokt_id: pool.submit(rounds, client.face_setup, r.stokt_id) for r in refs}
     setups: dict[str, Any] = {}
+    wall_of = {r.stokt_id: r.wall_name for r in refs}
     for face_stokt, fut in setup_futures.items():
         try:
             setups[face_stokt] = fut.result()
-        except AuthError as exc:
-            if exc.status == 401:
-                raise
-            setups[face_stokt] = exc
-        except (NotFoundError, ProtocolError) as exc:
-            setups[face_stokt] = exc
+        except AuthError:
+            raise
+        except BackendError as exc:
+            # Without its setup a face's climbs cannot be mapped: the run fails (nothing of this pass
+            # is recorded as complete) rather than reporting every climb as a problem.
+            kind = BackendError if isinstance(exc, NotFoundError | BadRequestError) else type(exc)
+            raise kind(f"could not read the setup of face {face_stokt} ({wall_of.get(face_stokt, '?')}): "
+                            f"{exc}; nothing was imported, run the import again") from exc
     st = build_structure(summary, walls_json, setups)
     plan.gym_name = st.gym.display_name
     plan.problems.extend(st.problems)
@@ -394,65 +436,106 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     # 2. climb pages: each page is planned and applied whole; pages share a write transaction that is
     # committed every few hundred climbs (with the resume cursor), on stopping, and before an error
     # that happened between pages is raised (a page is never committed in part).
-    seen: set[str] = set()
-    complete = False
-    batch = _Batch(store)
-    in_page = False
-    try:
-        for page in prefetch:
-            plan.pages += 1
-            plan.remote_count = page.count
-            if plan.pages_total is None and page.count is not None and page.results:
-                per_page = len(page.results)
-                plan.pages_total = max(1, -(-page.count // per_page)) if page.next else page.number
-            say(plan.pages + start_number - 1, plan.pages_total, f"page {page.number}")
-            remotes, setters, extra_seen = _map_page(page, face_ids, holds_by_local_face, plan)
-            seen.update(r.stokt_id for r in remotes)
-            seen.update(extra_seen)
-            if plan.preview:
-                assert plan.snapshot is not None
-                plan.snapshot.pages.append((remotes, setters, extra_seen))
-                ucounts, user_map = upsert_setters(conn, setters, now=now, dry_run=True)
-                locals_ = applier.load_locals(conn, [r.stokt_id for r in remotes])
-                actions = plan_climbs(_remap_setters(remotes, user_map), locals_, resolve)
-                _count_preview_users(conn, setters, counted_users, user_counts)
+    def walk(pages: Iterator[ClimbPage], walk_pass: str, first_number: int, expected_count: int | None,
+             rewalk: bool) -> tuple[set[str], bool, bool]:
+        """Plan and apply `pages`; returns (ids seen, reached the last page, listing stable). The listing
+        is not stable when it shifted under the walk (offset pages): the count changed, an id came
+        twice, or fewer ids than the count came; climbs may then have been skipped."""
+        seen: set[str] = set()
+        complete = stable = False
+        stable = True
+        batch = _Batch(store)
+        in_page = False
+        try:
+            for page in pages:
+                plan.pages += 1
+                plan.remote_count = page.count
+                if expected_count is None:
+                    expected_count = page.count
+                elif page.count != expected_count:
+                    stable = False
+                if plan.pages_total is None and page.count is not None and page.results:
+                    per_page = len(page.results)
+                    plan.pages_total = max(1, -(-page.count // per_page)) if page.next else page.number
+                say(page.number, plan.pages_total, f"page {page.number}")
+                remotes, setters, extra_seen = _map_page(page, face_ids, holds_by_local_face, plan)
+                ids = [r.stokt_id for r in remotes] + extra_seen
+                if len(set(ids)) != len(ids) or not seen.isdisjoint(ids):
+                    stable = False
+                seen.update(ids)
+                if plan.preview:
+                    assert plan.snapshot is not None
+                    plan.snapshot.pages.append((remotes, setters, extra_seen))
+                    ucounts, user_map = upsert_setters(conn, setters, now=now, dry_run=True)
+                    locals_ = applier.load_locals(conn, [r.stokt_id for r in remotes])
+                    actions = plan_climbs(_remap_setters(remotes, user_map), locals_, resolve)
+                    _count_preview_users(conn, setters, counted_users, user_counts)
+                else:
+                    in_page = True
+                    c = batch.conn()
+                    t0 = time.perf_counter()
+                    ucounts, user_map = upsert_setters(c, setters, now=now)
+                    t1 = time.perf_counter()
+                    locals_ = applier.load_locals(c, [r.stokt_id for r in remotes])
+                    actions = plan_climbs(_remap_setters(remotes, user_map), locals_, resolve)
+                    t0 += time.perf_counter() - t1  # planning is not writing
+                    applier.apply_climb_actions(c, actions, now=now, pass_id=walk_pass)
+                    applier.mark_seen(c, extra_seen, walk_pass, now)
+                    _set_cursors(c, {"resume_url": page.next, "resume_number": str(page.number + 1),
+                                     "resume_pass": walk_pass, "resume_mode": plan.mode, "resume_gym": gym,
+                                     "resume_count": str(expected_count) if expected_count is not None else None,
+                                     "resume_stable": "1" if stable else "0",
+                                     "gym": gym} if page.next else {"resume_url": None})
+                    plan.write_seconds += time.perf_counter() - t0
+                    in_page = False
+                    for a in actions:  # written: the report needs ids, names and fields, not the values
+                        a.values = {}
+                    batch.added(len(remotes))
+                    user_counts["new"] += ucounts["new"]
+                    user_counts["updated"] += ucounts["updated"]
+                    counted_users.update(u.stokt_id for u in setters if u.stokt_id)
+                plan.actions.extend(a for a in actions if not (rewalk and a.kind == "unchanged"))
+                if page.next is None:
+                    complete = True
+                    break
+                if plan.mode == "incremental" and not any(a.kind in ("new", "updated", "restored") for a in actions):
+                    break  # a whole page brought nothing new: the rest is older
+                if is_cancelled():
+                    raise ImportCancelled("cancelled between pages; the next import resumes here")
+        except BaseException:
+            if in_page:
+                batch.rollback()
             else:
-                in_page = True
-                c = batch.conn()
-                t0 = time.perf_counter()
-                ucounts, user_map = upsert_setters(c, setters, now=now)
-                t1 = time.perf_counter()
-                locals_ = applier.load_locals(c, [r.stokt_id for r in remotes])
-                actions = plan_climbs(_remap_setters(remotes, user_map), locals_, resolve)
-                t0 += time.perf_counter() - t1  # planning is not writing
-                applier.apply_climb_actions(c, actions, now=now, pass_id=pass_id)
-                applier.mark_seen(c, extra_seen, pass_id, now)
-                _set_cursors(c, {"resume_url": page.next, "resume_number": str(page.number + 1),
-                                 "resume_pass": pass_id, "resume_mode": plan.mode, "resume_gym": gym,
-                                 "gym": gym} if page.next else {"resume_url": None})
-                plan.write_seconds += time.perf_counter() - t0
-                in_page = False
-                for a in actions:  # written: the report needs ids, names and fields, not the values
-                    a.values = {}
-                batch.added(len(remotes))
-                user_counts["new"] += ucounts["new"]
-                user_counts["updated"] += ucounts["updated"]
-                counted_users.update(u.stokt_id for u in setters if u.stokt_id)
-            plan.actions.extend(actions)
-            if page.next is None:
-                complete = True
-                break
-            if plan.mode == "incremental" and not any(a.kind in ("new", "updated", "restored") for a in actions):
-                break  # a whole page brought nothing new: the rest is older
-            if is_cancelled():
-                raise ImportCancelled("cancelled between pages; the next import resumes here")
-    except BaseException:
-        if in_page:
-            batch.rollback()
-        else:
-            plan.write_seconds += batch.commit()
-        raise
-    plan.write_seconds += batch.commit()
+                plan.write_seconds += batch.commit()
+            raise
+        plan.write_seconds += batch.commit()
+        if complete and first_number == 1 and expected_count is not None and len(seen) < expected_count:
+            stable = False
+        return seen, complete, stable
+
+    resumed_count = cursors.get("resume_count") if resume else None
+    seen, complete, stable = walk(iter(prefetch), pass_id, start_number,
+                                  int(resumed_count) if resumed_count else None, rewalk=False)
+    if resume and cursors.get("resume_stable") == "0":
+        stable = False
+    # A full pass whose listing shifted may have skipped live climbs: walk it again (in order, under a
+    # new pass id, importing what was missed) until a walk sees a stable listing; only a stable walk
+    # may flag deletions.
+    rewalks = 0
+    while plan.mode == "full" and complete and not stable and not plan.preview and rewalks < MAX_REWALKS:
+        rewalks += 1
+        pass_id = uuid.uuid4().hex
+        plan.warnings.append("the list of climbs changed on Stokt during the import; walking it again "
+                             "before flagging deletions")
+        again = _Prefetcher(client, client.climbs_url(gym, page_size=page_size_hint), 1, depth=4, parallel=1)
+        try:
+            seen, complete, stable = walk(iter(again), pass_id, 1, None, rewalk=True)
+        finally:
+            again.close()
+    if plan.mode == "full" and complete and not stable:
+        complete = False
+        plan.warnings.append("the list of climbs kept changing on Stokt during the import: no climb was flagged "
+                             "as deleted, and the next import walks every page again")
     if not plan.preview:
         user_counts["unchanged"] = max(0, len(counted_users) - user_counts["new"] - user_counts["updated"])
     users = plan.structure.setdefault("users", {"new": 0, "updated": 0, "unchanged": 0})
@@ -462,7 +545,7 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     if plan.snapshot is not None:
         plan.snapshot.seen = set(seen)
         plan.snapshot.complete = complete
-    # 3. deletions after a complete full pass
+    # 3. deletions after a complete, stable full pass
     if plan.mode == "full" and complete:
         known = applier.known_unseen(conn, face_ids.values(), pass_id if not plan.preview else "")
         seen |= _still_mine(conn, client, gym, known, seen)
@@ -540,7 +623,7 @@ def _still_mine(conn: Any, client: StoktClient, gym: str, known: list[Any], seen
         f"AND sync_direction = 'mastoc_to_stokt' AND remote_id IN ({marks})", sorted(candidates))}
     if not pushed:
         return set()
-    mine = {str(c.get("id")) for c in client.my_set_climbs(gym) if isinstance(c, dict)}
+    mine = {str(c.get("id")) for c in rounds(client.my_set_climbs, gym) if isinstance(c, dict)}
     return pushed & mine
 
 
@@ -620,6 +703,15 @@ def apply_plan(store: Store, client: StoktClient, plan: ImportPlan) -> ImportPla
                       problems=list(plan.problems), warnings=list(plan.warnings), pages=plan.pages,
                       pages_total=plan.pages_total, remote_count=plan.remote_count)
     previewed = {(a.stokt_id, a.kind): a for a in plan.actions}
+    lock = _import_lock(store)
+    try:
+        return _apply_plan(store, client, plan, snap, now, pass_id, done, previewed)
+    finally:
+        lock.release()
+
+
+def _apply_plan(store: Store, client: StoktClient, plan: ImportPlan, snap: _Snapshot, now: str, pass_id: str,
+                done: ImportPlan, previewed: dict[tuple[str, str], ClimbAction]) -> ImportPlan:
     run_id = _start_run(store, plan.mode)
     pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stokt-apply")
     try:
@@ -700,8 +792,15 @@ def _start_photos(store: Store, client: StoktClient, st: Structure, pool: Thread
 
 
 def _download_and_store(client: StoktClient, name: str, directory: Any) -> images.ImageInfo:
-    """In a worker thread: download, verify (length, SHA-256, decodable) and store atomically."""
-    return images.write_image(paths.images_dir(directory), client.download_media(name))
+    """In a worker thread: download, verify (length, SHA-256, decodes completely) and store atomically.
+    A body that does not decode (cut short behind an honest Content-Length) is downloaded again twice."""
+    for attempt in range(FETCH_ROUNDS):
+        try:
+            return images.write_image(paths.images_dir(directory), client.download_media(name))
+        except (images.ImageError, TransientError, ProtocolError):
+            if attempt == FETCH_ROUNDS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _finish_photos(store: Store, jobs: dict[str, tuple[str, Future[images.ImageInfo]]], plan: ImportPlan,
@@ -716,6 +815,14 @@ def _finish_photos(store: Store, jobs: dict[str, tuple[str, Future[images.ImageI
             continue
         stored.append((face_stokt, info, name))
         plan.photos.append({"face": face_stokt, "status": "stored", "sha256": info.sha256})
+    for face_stokt, info, _name in stored:
+        old = store.conn.execute(
+            "SELECT i.width, i.height FROM faces f JOIN images i ON i.sha256 = f.picture_sha256 "
+            "WHERE f.id = ? AND f.picture_sha256 != ?", (face_ids[face_stokt], info.sha256)).fetchone()
+        warning = images.replacement_warning(tuple(old) if old else None, (info.width, info.height),
+                                             f"face {face_stokt}")
+        if warning:
+            plan.warnings.append(warning)
     if stored:
         with store.transaction() as c:
             for face_stokt, info, name in stored:
@@ -733,8 +840,19 @@ def _count_to_push(store: Store, face_ids: Any) -> int:
 
 
 # -- run log ---------------------------------------------------------------------------------------
+def mark_interrupted(conn: Any, backend: str, direction_like: str) -> int:
+    """Runs left "running" by a process that died (kill -9, crash, power cut) become "interrupted".
+    Call only while holding the lock of that kind of run (no live run can then be "running")."""
+    cur = conn.execute("UPDATE sync_runs SET status = 'interrupted', finished_at = ?, message = "
+                       "coalesce(message, 'the process was killed or crashed before it finished') "
+                       "WHERE backend = ? AND direction LIKE ? AND status = 'running'",
+                       (rows.now_ts(), backend, direction_like))
+    return int(cur.rowcount or 0)
+
+
 def _start_run(store: Store, mode: str) -> int:
     with store.transaction() as c:
+        mark_interrupted(c, BACKEND, "import-%")
         cur = c.execute("INSERT INTO sync_runs (backend, direction, started_at, status, counts) "
                         "VALUES (?, ?, ?, 'running', '{}')", (BACKEND, f"import-{mode}", rows.now_ts()))
         return int(cur.lastrowid or 0)

@@ -3,6 +3,9 @@
 `plan_push` selects climbs with `stokt_id IS NULL` on faces mapped to Stokt, translates their hold
 numbers to Stokt hold ids and builds the §11 body (a plain, JSON-printable plan). `apply_push`:
 
+0. takes the store's push lock (`mastoc.store.locks`): a second push at the same time is refused
+   with one line, so a climb is never posted twice by two runs, and any intent still `pending`
+   once the lock is held belongs to a run that died;
 1. reconciles first: any intent left `pending` by an earlier run (crash or lost answer after the
    POST) is looked up in Stokt's `my-set-climbs`; a match is recorded as the pushed climb instead of
    posting again; intents without a match are closed as failed (the climb is then pushed normally);
@@ -23,8 +26,8 @@ from mastoc.backends.stokt import mapping
 from mastoc.backends.stokt.client import ClimbBody, StoktClient
 from mastoc.domain import holdslist
 from mastoc.domain.models import Role
-from mastoc.store import rows
-from mastoc.store.db import Store
+from mastoc.store import locks, rows
+from mastoc.store.db import Store, StoreLockedError
 from mastoc.sync.plan import IMPORT_COLUMNS, NON_EDIT_FIELDS, content_hash, edit_hash
 
 BACKEND = "stokt"
@@ -245,7 +248,25 @@ def apply_push(store: Store, client: StoktClient, plan: PushPlan,
     """Push the plan's climbs (reconciling interrupted pushes first). Stops at the first network or
     auth failure (raised after recording); per-climb refusals (400/404) are recorded and skipped."""
     plan.preview = False
+    try:
+        lock = locks.RunLock(store.directory, "stokt-push").acquire()
+    except locks.LockBusyError as exc:
+        who = f" (process {exc.holder})" if exc.holder else ""
+        raise StoreLockedError(f"another push to Stokt is running on this store{who}; nothing pushed, "
+                               "try again when it has finished") from None
+    try:
+        return _apply_push(store, client, plan, progress, cancelled)
+    finally:
+        lock.release()
+
+
+def _apply_push(store: Store, client: StoktClient, plan: PushPlan, progress: Callable[[int, int, str], None] | None,
+                cancelled: Callable[[], bool] | None) -> PushPlan:
     with store.transaction() as c:
+        # holding the lock: a push left "running" died; its pending intents are settled below
+        c.execute("UPDATE sync_runs SET status = 'interrupted', finished_at = ?, message = coalesce(message, "
+                  "'the process was killed or crashed before it finished') WHERE backend = ? AND direction = 'push' "
+                  "AND status = 'running'", (rows.now_ts(), BACKEND))
         run_id = c.execute("INSERT INTO sync_runs (backend, direction, started_at, status, counts) "
                            "VALUES (?, 'push', ?, 'running', '{}')", (BACKEND, rows.now_ts())).lastrowid
     status, message = "failed", None

@@ -50,7 +50,7 @@ def run(
 
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     if QApplication.instance() is None:
@@ -59,21 +59,19 @@ def run(
     app.setApplicationName("mastoc")
     app.setOrganizationName("mastoc")
 
-    from mastoc.store.db import Store, StoreError
-    from mastoc.ui import first_start
+    from mastoc.ui import first_start, store_dialogs
     from mastoc.ui.main_window import MainWindow
 
-    try:
-        store = Store.open(data_dir, check=True)
-    except StoreError as exc:
-        print(f"mastoc: {exc}", file=sys.stderr)
-        if screenshot is None:
-            QMessageBox.critical(None, "mastoc", str(exc))
+    # a second app, a read-only or a damaged store: said, and opened read-only or rescued (store_dialogs)
+    opened = store_dialogs.open_for_app(data_dir, interactive=screenshot is None)
+    if opened is None:
         return EXIT_ERROR
-    try:
-        first_start.ensure_demo(store)
-    except Exception as exc:  # operation boundary: the app still opens, with a message
-        print(f"mastoc: could not load the demo wall: {exc}", file=sys.stderr)
+    store = opened.store
+    if not store.readonly:
+        try:
+            first_start.ensure_demo(store)
+        except Exception as exc:  # operation boundary: the app still opens, with a message
+            print(f"mastoc: could not load the demo wall: {exc}", file=sys.stderr)
 
     if climb is not None and store.climb(climb) is None:
         print(f"mastoc: no climb {climb}", file=sys.stderr)
@@ -81,6 +79,10 @@ def run(
         return EXIT_NOT_FOUND
 
     window = MainWindow(store)
+    if opened.notice:
+        from PySide6.QtWidgets import QLabel
+
+        window.statusBar().addPermanentWidget(QLabel(opened.notice))
     if climb is not None:
         window._pending_climb = climb
     result = {"code": 0}
@@ -116,4 +118,6 @@ def run(
     code = app.exec()
     window.tasks.wait(10_000)
     store.close()
+    if opened.lock is not None:
+        opened.lock.release()
     return result["code"] or int(code)

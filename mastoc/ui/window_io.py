@@ -41,9 +41,11 @@ class IoMixin:
         self.statusBar().showMessage(_tr("Loading the backup…"))
 
         def done(report) -> None:
-            msg = (f"Backup loaded: {report.changed} rows new or changed"
-                   + (f"; {len(report.problems)} problem(s): {report.problems[0]}" if report.problems else ""))
-            self.statusBar().showMessage(msg, 15000)
+            from mastoc.ui.backup_report import BackupReportDialog
+
+            self.statusBar().clearMessage()
+            self.backup_report = BackupReportDialog(report, self)  # a readable summary, with the problems
+            self.backup_report.open()
             faces = [f for f in self.store.faces() if f.stokt_id != self._demo_id]
             if faces:
                 self._pending_climb = None

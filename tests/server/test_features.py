@@ -110,14 +110,20 @@ def test_images_are_content_addressed_and_served(api, seeded, admin):
 
     assert hashlib.sha256(got.content).hexdigest() == img["sha256"]
     assert api.get(f"/api/images/{img['original_sha256']}", headers=a).content == got.content
-    assert api.get(f"/static/{img['path']}").content == got.content  # public, no key
-    # a personal face with that picture; Android loads it from /static/{picture_path}
+    assert img["sha256"] == img["original_sha256"]  # a clean JPEG is kept byte for byte
+    assert got.content == data
+    # an upload is private to its uploader until it is a shared wall's photo
+    assert api.get(f"/static/{img['path']}").status_code == 404
+    assert api.get(f"/api/images/{img['sha256']}", headers=api.user("bob")).status_code == 404
     face = api.post("/api/faces", json={"name": "w", "picture_sha256": img["sha256"]}, headers=a).json()
     assert (face["picture_width"], face["picture_height"]) == (64, 48)
-    assert api.get(f"/static/{face['picture_path']}").status_code == 200
+    assert api.get(f"/static/{face['picture_path']}").status_code == 404  # a personal wall's photo
+    assert api.post("/api/faces", json={"name": "x", "picture_sha256": img["sha256"]},
+                    headers=api.user("carol")).status_code == 422  # nobody else can attach it either
     # a Stokt face's media path is served from its stored photo once an admin attached one
     api.patch(f"/api/faces/{seeded['face_id']}", json={"picture_sha256": img["sha256"]}, headers=admin)
     assert api.get("/static/CACHE/images/walls/w/faces/f/pic.jpg").content == got.content
+    assert api.get(f"/static/{img['path']}").content == data  # now public, for the old clients
 
 
 def test_changes_feed_every_change_once_in_order(api, seeded):

@@ -126,6 +126,7 @@ class StoktStandin:
         self.log: list[dict[str, Any]] = []
         self.hooks: list[tuple[str, Any]] = []  # (regex on "METHOD /path?query", fn(standin)) run before routing
         self._random: tuple[float, tuple[str, ...], random.Random, float] | None = None
+        self._retry_after = "1"
         self._lock = threading.RLock()
         self._frozen: list[tuple[datetime, dict[str, Any]]] | None = None
         self._port = port
@@ -233,11 +234,14 @@ class StoktStandin:
             self.latency = 0.0
 
     def random_failures(self, p: float, kinds: tuple[str, ...] = ("500", "reset", "slow"), seed: int = 1,
-                        slow_delay: float = 1.0) -> None:
+                        slow_delay: float = 1.0, retry_after: str = "1") -> None:
         """Fail a fraction `p` of `api/` and media requests with one of `kinds` ("500", "502", "503",
-        "reset", "slow" = sleep `slow_delay` before answering, for client read timeouts)."""
+        "reset", "slow" = sleep `slow_delay` before answering, for client read timeouts, "429" = rate
+        limited with `Retry-After: retry_after`, "truncate" = a 200 whose body is cut in half, with an
+        honest Content-Length). Repeat a kind in `kinds` to weight it."""
         with self._lock:
             self._random = (p, kinds, random.Random(seed), slow_delay)
+            self._retry_after = retry_after
 
     def revoke_tokens(self) -> None:
         """Every issued token becomes invalid (an expired/revoked token)."""
@@ -286,6 +290,8 @@ class StoktStandin:
                 p, kinds, rng, delay = self._random
                 if rng.random() < p:
                     kind = rng.choice(kinds)
+                    if kind == "429":
+                        return Fault(kind="status", status=429, headers={"Retry-After": self._retry_after})
                     if kind.isdigit():
                         return Fault(kind="status", status=int(kind))
                     return Fault(kind=kind, delay=delay)

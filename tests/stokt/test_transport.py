@@ -60,7 +60,7 @@ def test_429_http_date_and_too_long_wait_raises(standin: StoktStandin):
 
 def test_429_bounded_retries(standin: StoktStandin):
     standin.inject("status", "summary", times=None, status=429, headers={"Retry-After": "0"})
-    t = _transport(standin, max_retries=3)
+    t = _transport(standin, max_retries=0, max_rate_limited_waits=3)
     with pytest.raises(RateLimitedError):
         t.get_json(f"api/gyms/{GYM_ID}/summary")
     assert len(standin.requests_to("summary")) == 4
@@ -118,7 +118,7 @@ def test_typed_errors_and_no_token_in_messages(standin: StoktStandin):
     assert "f" * 40 not in str(info.value) and standin.token not in str(info.value)
     assert "Invalid token" in str(info.value)
     t.set_authorization(f"Token {standin.token}")
-    standin.inject("invalid_json", "users/me")
+    standin.inject("invalid_json", "users/me", times=None)  # once would be fetched again
     with pytest.raises(ProtocolError) as perr:
         t.get_json("api/users/me")
     assert standin.token not in str(perr.value)

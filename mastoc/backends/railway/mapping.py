@@ -102,8 +102,10 @@ def map_hold(h: Any, face_id: str) -> Hold:
             raise MappingError(f"hold {num}", "has no polygon_str")
         stokt = h.get("stokt_id")
         uid = h.get("uid") or id_for_stokt("hold", stokt if stokt is not None else num)
+        # Stokt's form ("572.53 2397.11") from the numbers; the server's `centroid_str` keeps the
+        # first server's form ("572.53 2397.11" but "125.0 225.0"), so it is only a fallback
         centroid = str(h.get("centroid_str") or "")
-        if not centroid and h.get("centroid_x") is not None and h.get("centroid_y") is not None:
+        if h.get("centroid_x") is not None and h.get("centroid_y") is not None:
             centroid = f"{float(h['centroid_x']):.2f} {float(h['centroid_y']):.2f}"
         area = h.get("area")
         return Hold(

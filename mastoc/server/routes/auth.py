@@ -1,7 +1,9 @@
 """`/api/auth/*`: register, login (form), refresh (rotating), logout, password reset.
 
-Failed logins are counted in the database (per account name and per client address) so every
-server process enforces the same limit; over the limit the answer is 429 with Retry-After.
+Failed logins are counted in the database (per account and client address, see `login_limit`) so
+every server process enforces the same limit; over the limit the answer is 429 with Retry-After.
+Each login opens a session whose refresh tokens rotate (see `sessions`). A bcrypt hash from the
+first server is replaced by an argon2id hash at the first successful login.
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
-from mastoc.server import changes, security, views
+from mastoc.server import changes, login_limit, security, sessions, views
 from mastoc.server.config import Settings
 from mastoc.server.deps import MSG_INACTIVE, get_session, get_settings
-from mastoc.server.models import LoginFailure, User
+from mastoc.server.models import User
 from mastoc.server.schemas import (
     LoginResponse,
     MessageResponse,
@@ -36,16 +38,6 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 MSG_BAD_LOGIN = "Email/username ou mot de passe incorrect"
 MSG_EMAIL_TAKEN = "Cet email est déjà utilisé"
 MSG_USERNAME_TAKEN = "Ce nom d'utilisateur est déjà pris"
-
-
-def issue_tokens(settings: Settings, user: User) -> dict[str, object]:
-    access = security.make_token(settings.secret_key, sub=user.id, kind="access",
-                                 lifetime=timedelta(minutes=settings.access_token_minutes),
-                                 email=user.email, role=user.role)
-    refresh = security.make_token(settings.secret_key, sub=user.id, kind="refresh",
-                                  lifetime=timedelta(days=settings.refresh_token_days))
-    return {"access_token": access, "refresh_token": refresh, "token_type": "bearer",
-            "expires_in": settings.access_token_minutes * 60}
 
 
 def create_user(session: Session, *, email: str, username: str, password: str, full_name: str,
@@ -74,17 +66,8 @@ def register(body: RegisterRequest, session: Session = Depends(get_session)) -> 
 
 
 def _client_ip(request: Request) -> str:
+    """The client address (behind trusted proxies, see `proxy`)."""
     return request.client.host if request.client else "unknown"
-
-
-def _check_rate(session: Session, settings: Settings, keys: list[tuple[str, int]]) -> None:
-    since = utcnow() - timedelta(seconds=settings.login_window_seconds)
-    for key, limit in keys:
-        n = session.execute(select(func.count()).select_from(LoginFailure)
-                         .where(LoginFailure.key == key, LoginFailure.at >= since)).scalar_one()
-        if n >= limit:
-            raise HTTPException(429, "Trop de tentatives de connexion, réessayez plus tard",
-                                headers={"Retry-After": str(settings.login_window_seconds)})
 
 
 @router.post("/login", response_model=LoginResponse,
@@ -98,27 +81,27 @@ def login(request: Request, username: Annotated[str, Form(max_length=255)],
           client_secret: Annotated[str | None, Form(max_length=255)] = None,
           session: Session = Depends(get_session), settings: Settings = Depends(get_settings)) -> dict[str, object]:
     name = username.strip()
-    keys = [(f"u:{name.lower()}", settings.login_max_failures), (f"ip:{_client_ip(request)}", settings.login_max_failures_ip)]
-    _check_rate(session, settings, keys)
+    address = _client_ip(request)
     user = None
     if "\x00" not in name:
         user = session.execute(select(User).where(or_(func.lower(User.email) == name.lower(),
                                                    User.username == name))).scalars().first()
+    account = login_limit.account_key(user, name)
+    login_limit.check(session, settings, address, account)
     ok = security.verify_password(password, user.password_hash if user else None)
     if not ok or user is None:
-        for key, _limit in keys:
-            session.add(LoginFailure(key=key))
-        stale = utcnow() - timedelta(seconds=settings.login_window_seconds)
-        session.execute(delete(LoginFailure).where(LoginFailure.key.in_([k for k, _ in keys]), LoginFailure.at < stale))
+        login_limit.record_failure(session, settings, address, account)
         session.commit()
         raise HTTPException(401, MSG_BAD_LOGIN, headers={"WWW-Authenticate": "Bearer"})
     if not user.is_active:
         raise HTTPException(403, MSG_INACTIVE)
-    session.execute(delete(LoginFailure).where(LoginFailure.key == keys[0][0]))
+    login_limit.clear(session, address, account)
+    if security.needs_rehash(user.password_hash):  # e.g. the first server's bcrypt hash
+        user.password_hash = security.hash_password(password)
     user.last_login_at = utcnow()
     session.add(user)
+    out = sessions.start(session, settings, user)
     session.commit()
-    out = issue_tokens(settings, user)
     out.update({"user_id": user.id, "email": user.email or "", "username": user.username or "",
                 "full_name": user.full_name, "role": user.role})
     return out
@@ -128,13 +111,9 @@ def login(request: Request, username: Annotated[str, Form(max_length=255)],
              responses={401: {"description": "invalid refresh token"}, 403: {"description": "deactivated"}})
 def refresh(body: RefreshRequest, session: Session = Depends(get_session),
             settings: Settings = Depends(get_settings)) -> dict[str, object]:
-    claims = security.decode_token(settings.secret_key, body.refresh_token, "refresh")
-    user = session.get(User, claims["sub"]) if claims else None
-    if user is None:
-        raise HTTPException(401, "Refresh token invalide ou expiré", headers={"WWW-Authenticate": "Bearer"})
-    if not user.is_active:
-        raise HTTPException(403, MSG_INACTIVE)
-    return issue_tokens(settings, user)
+    """New access and refresh tokens. Only the latest refresh token of a session works; using an
+    older (already rotated) one ends that session."""
+    return sessions.rotate(session, settings, body.refresh_token)
 
 
 @router.post("/logout", response_model=MessageResponse)
@@ -164,6 +143,7 @@ def reset_password_confirm(body: ResetPasswordConfirm, session: Session = Depend
     if user.reset_token_expires is None or as_utc(user.reset_token_expires) < utcnow():
         raise HTTPException(400, "Token expiré")
     user.password_hash = security.hash_password(body.new_password)
+    sessions.end_all(session, user)
     user.reset_token_hash = None
     user.reset_token_expires = None
     user.updated_at = utcnow()

@@ -2,7 +2,8 @@
 
 Imports are upserts keyed by Stokt id: a re-import writes every field that changed (a corrected
 polygon or renamed climb arrives) and reports `created`, `updated` (something changed) or `exists`
-(nothing changed). Holds keep their Stokt id as public id.
+(nothing changed). A field left out of the request keeps its stored value; an explicit null clears
+it. Holds keep their Stokt id as public id.
 """
 
 from __future__ import annotations
@@ -86,8 +87,8 @@ def _upsert(session: Session, model: Any, where: Any, new_id: Any, values: dict[
 def _gym(session: Session, body: ImportGym) -> tuple[Gym, str]:
     sid = str(body.stokt_id)
     row, status = _upsert(session, Gym, Gym.stokt_id == sid, id_for_stokt("gym", sid),
-                          {"stokt_id": sid, "display_name": body.display_name,
-                           "location_string": body.location_string, "source": "stokt"})
+                          {"stokt_id": sid, "display_name": body.display_name, "source": "stokt",
+                           **({"location_string": body.location_string} if "location_string" in body.model_fields_set else {})})
     if status != "exists":
         changes.record(session, "gym", row.id, "upsert", {"id": row.id, "stokt_id": sid, "display_name": row.display_name,
                                                           "location_string": row.location_string})
@@ -118,10 +119,15 @@ def _face(session: Session, body: ImportFace) -> tuple[Face, str]:
         if wall_id is None:
             raise _NotFound("Wall not found")
     sid = str(body.stokt_id)
-    values = {"stokt_id": sid, "gym_id": gym.id, "wall_id": wall_id, "picture_path": body.picture_path,
-              "picture_width": body.picture_width, "picture_height": body.picture_height,
-              "feet_rules_options": json.dumps(body.feet_rules_options), "has_symmetry": body.has_symmetry,
-              "source": "stokt"}
+    sent = body.model_fields_set
+    values: dict[str, Any] = {"stokt_id": sid, "gym_id": gym.id, "picture_path": body.picture_path, "source": "stokt"}
+    if "wall_stokt_id" in sent:  # omitted fields keep their value; an explicit null clears
+        values["wall_id"] = wall_id
+    for f in ("picture_width", "picture_height", "has_symmetry"):
+        if f in sent:
+            values[f] = getattr(body, f)
+    if "feet_rules_options" in sent:
+        values["feet_rules_options"] = json.dumps(body.feet_rules_options or [])
     if body.name is not None:
         values["name"] = body.name
     row, status = _upsert(session, Face, Face.stokt_id == sid, id_for_stokt("face", sid), values)
@@ -164,7 +170,8 @@ def _hold(session: Session, body: ImportHold, faces: dict[str, str | None]) -> t
 def _user(session: Session, body: ImportUser) -> tuple[User, str]:
     sid = str(body.stokt_id)
     row, status = _upsert(session, User, User.stokt_id == sid, id_for_stokt("user", sid),
-                          {"stokt_id": sid, "full_name": body.full_name, "avatar_path": body.avatar_path})
+                          {"stokt_id": sid, "full_name": body.full_name,
+                           **({"avatar_path": body.avatar_path} if "avatar_path" in body.model_fields_set else {})})
     if status == "created":
         row.source, row.role = "stokt", "user"
     if status != "exists":
@@ -179,6 +186,7 @@ def _climb(session: Session, body: ImportClimb, caller: Caller, faces: dict[str,
     face_id = faces[fsid]
     if face_id is None:
         raise _NotFound("Face not found")
+    sent = body.model_fields_set
     setter_id = None
     if body.setter_stokt_id:
         setter_id = session.execute(select(User.id).where(User.stokt_id == str(body.setter_stokt_id))).scalar()
@@ -190,12 +198,13 @@ def _climb(session: Session, body: ImportClimb, caller: Caller, faces: dict[str,
             created_at = None
     sid = str(body.stokt_id)
     values: dict[str, Any] = {
-        "stokt_id": sid, "face_id": face_id, "setter_id": setter_id, "name": body.name, "holds_list": body.holds_list,
-        "grade_font": body.grade_font, "grade_ircra": body.grade_ircra, "feet_rule": body.feet_rule,
-        "description": body.description, "is_private": body.is_private, "source": "stokt",
+        "stokt_id": sid, "face_id": face_id, "name": body.name, "holds_list": body.holds_list, "source": "stokt",
     }
-    for f in ("climbed_by", "total_likes", "total_comments", "is_benchmark", "mirror_holds_list"):
-        if f in body.model_fields_set:  # omitted counters keep their value (the old server reset them to 0)
+    if "setter_stokt_id" in sent:
+        values["setter_id"] = setter_id
+    for f in ("grade_font", "grade_ircra", "feet_rule", "description", "is_private",
+              "climbed_by", "total_likes", "total_comments", "is_benchmark", "mirror_holds_list"):
+        if f in sent:  # omitted fields keep their value (the old server reset them); explicit null clears
             values[f] = getattr(body, f)
     if created_at is not None:
         values["created_at"] = created_at
@@ -214,7 +223,7 @@ def _climb(session: Session, body: ImportClimb, caller: Caller, faces: dict[str,
     session.add(row)
     session.flush()
     if status != "exists":
-        name = session.get(User, setter_id).full_name if setter_id else None
+        name = session.get(User, row.setter_id).full_name if row.setter_id else None
         changes.record(session, "climb", row.id, "upsert", _public(views.climb(row, name)))
     return row, status
 

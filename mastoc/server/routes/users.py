@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
-from mastoc.server import changes, images, security, views
+from mastoc.server import changes, images, security, sessions, views
 from mastoc.server.config import Settings
 from mastoc.server.deps import Caller, admin_required, bearer_user, gate, get_session, get_settings
 from mastoc.server.models import User
-from mastoc.server.routes.media import UPLOAD_BODY, read_upload
+from mastoc.server.routes.media import UPLOAD_BODY, image_response, read_upload
 from mastoc.server.schemas import (
+    AdminUserUpdate,
     ChangePassword,
     MessageResponse,
     UpdateProfile,
@@ -58,7 +59,7 @@ def change_password(body: ChangePassword, user: User = Depends(bearer_user),
         raise HTTPException(400, "Mot de passe actuel incorrect")
     user.password_hash = security.hash_password(body.new_password)
     user.updated_at = utcnow()
-    session.add(user)
+    sessions.end_all(session, user)  # every session (this one too) ends: log in again
     session.commit()
     return {"message": "Mot de passe mis à jour"}
 
@@ -73,7 +74,8 @@ async def upload_avatar(request: Request, user: User = Depends(bearer_user),
         with request.app.state.sessionmaker() as session:
             u = session.get(User, user.id)
             try:
-                img, _ = images.store(session, settings.static_dir, data, max_pixels=4_000_000, user_id=user.id)
+                img, _ = images.store(session, request.app.state.image_store, data, max_pixels=4_000_000,
+                                      user_id=user.id)
             except images.ImageRejected as exc:
                 raise HTTPException(exc.status, str(exc)) from exc
             u.avatar_sha256 = img.sha256
@@ -96,17 +98,35 @@ def public_profile(user_id: str, _caller: Caller = Depends(gate),
     return views.user_public(user)
 
 
+@router.patch("/{user_id}", response_model=UserProfile,
+               responses={403: {"description": "admin only"}, 404: {"description": "not found"}})
+def admin_update_user(user_id: str, body: AdminUserUpdate, _admin: Caller = Depends(admin_required),
+                      session: Session = Depends(get_session)) -> dict[str, object]:
+    """Admin: `{"is_active": false}` deactivates an account and ends all its sessions."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise HTTPException(404, MSG_NOT_FOUND)
+    if body.is_active is not None and body.is_active != user.is_active:
+        user.is_active = body.is_active
+        if not body.is_active:
+            sessions.end_all(session, user)
+        user.updated_at = utcnow()
+        session.add(user)
+    session.commit()
+    return views.user_profile(user)
+
+
 @router.get("/{user_id}/avatar", response_class=FileResponse, responses={404: {"description": "no avatar"}})
-def avatar(user_id: str, _caller: Caller = Depends(gate), session: Session = Depends(get_session),
-           settings: Settings = Depends(get_settings)) -> FileResponse:
+def avatar(user_id: str, request: Request, _caller: Caller = Depends(gate),
+           session: Session = Depends(get_session)) -> Response:
     user = session.get(User, user_id)
     if user is None:
         raise HTTPException(404, MSG_NOT_FOUND)
     img = images.find(session, user.avatar_sha256) if user.avatar_sha256 else None
-    path = images.safe_path(settings.static_dir, img.path) if img else None
-    if img is None or path is None:
+    out = image_response(request, session, img) if img else None
+    if out is None:
         raise HTTPException(404, "Avatar non trouvé")
-    return FileResponse(path, media_type=img.content_type)
+    return out
 
 
 @router.get("", response_model=UsersListResponse, responses={403: {"description": "admin only"}})

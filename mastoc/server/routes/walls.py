@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from mastoc.domain.ids import MASTOC_HOLD_ID_MAX, MASTOC_HOLD_ID_MIN
-from mastoc.server import changes, images, views
+from mastoc.domain.ids import MASTOC_HOLD_ID_MAX
+from mastoc.server import changes, holdids, images, views
 from mastoc.server.deps import Caller, gate, get_session, user_required
 from mastoc.server.errors import invalid
 from mastoc.server.idempotency import record_id
@@ -130,12 +130,15 @@ def _personal_gym(session: Session, user_id: str) -> str:
     return gid
 
 
-def _apply_picture(session: Session, face: Face, sha: str | None) -> None:
+def _apply_picture(session: Session, face: Face, sha: str | None, caller: Caller) -> None:
     if sha is None:
         return
     img = images.find(session, sha)
-    if img is None:
+    if img is None or not images.may_read(img, caller.user_id, caller.is_admin):
         raise invalid("body", "picture_sha256", "unknown image (upload it first)", sha)
+    if face.owner_id is None and img.owner_id is not None:
+        img.owner_id = None  # a shared (Stokt) wall's photo is public, as /static/ always was
+        session.add(img)
     face.picture_sha256 = img.sha256
     face.picture_width, face.picture_height = img.width, img.height
     if face.source == "mastoc":
@@ -157,7 +160,7 @@ def create_face(body: FaceCreate, request: Request, caller: Caller = Depends(use
                 picture_width=body.picture_width, picture_height=body.picture_height,
                 feet_rules_options=json.dumps(body.feet_rules_options), has_symmetry=body.has_symmetry,
                 owner_id=caller.user_id, source="mastoc")
-    _apply_picture(session, face, body.picture_sha256)
+    _apply_picture(session, face, body.picture_sha256, caller)
     session.add(face)
     session.flush()
     out = face_out(session, face)
@@ -180,7 +183,7 @@ def update_face(face_id: uuid.UUID, body: FaceUpdate, caller: Caller = Depends(u
     if "has_symmetry" in sent and body.has_symmetry is not None:
         face.has_symmetry = body.has_symmetry
     if "picture_sha256" in sent:
-        _apply_picture(session, face, body.picture_sha256)
+        _apply_picture(session, face, body.picture_sha256, caller)
     face.updated_at = utcnow()
     session.add(face)
     session.flush()
@@ -258,12 +261,9 @@ def create_hold(face_id: uuid.UUID, body: HoldCreate, request: Request, caller: 
         return views.hold(existing)
     for attempt in range(5):
         if attempt == 0 and body.id is not None and body.id <= MASTOC_HOLD_ID_MAX and session.get(Hold, body.id) is None:
-            hid = body.id  # the number the client gave it, when free
+            hid = body.id  # the number the client gave it, when free (it never moves the allocation)
         else:
-            top = session.execute(select(func.max(Hold.id)).where(Hold.id >= MASTOC_HOLD_ID_MIN)).scalar()
-            hid = MASTOC_HOLD_ID_MIN if top is None else top + 1
-        if hid > MASTOC_HOLD_ID_MAX:
-            raise HTTPException(507, "no hold ids left")
+            hid = holdids.allocate(session)
         h = Hold(id=hid, uid=uid, face_id=face.id, source="mastoc", **{f: getattr(body, f) for f in GEOMETRY})
         try:
             with session.begin_nested():
