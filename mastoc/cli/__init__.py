@@ -26,6 +26,7 @@ _COMMAND_MODULES = (
     "mastoc.cli.climb_cmds",  # `stokt` subcommands come from stokt_cmds via store_cmds
     "mastoc.cli.server_cmds",
     "mastoc.cli.railway_cmds",
+    "mastoc.cli.wall_cmds",
 )
 
 

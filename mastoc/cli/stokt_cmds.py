@@ -49,9 +49,12 @@ def register_stokt(sub: argparse._SubParsersAction) -> None:
                    help="decide conflicts: keep the local version or take Stokt's (the other is kept in sync_conflicts)")
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("push", help="push climbs set in mastoc to Stokt")
+    p = sub.add_parser("push", help="push climbs set in mastoc to Stokt, and edits/deletions of climbs on Stokt")
     p.add_argument("climbs", nargs="*", metavar="CLIMB_ID")
-    p.add_argument("--all", action="store_true", help="every local climb not on Stokt yet")
+    p.add_argument("--all", action="store_true",
+                   help="every local climb not on Stokt yet and every climb on Stokt changed here since")
+    p.add_argument("--delete-remote", action="store_true",
+                   help="also delete on Stokt the climbs deleted here (never without this flag)")
     p.add_argument("--preview", action="store_true", help="say what would be pushed, push nothing")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_push)
@@ -128,13 +131,20 @@ def cmd_login(args: argparse.Namespace) -> int:
         token = client.login(args.username, password)
         from mastoc.backends.errors import BackendError
 
+        account = None
         try:
             me = client.me()
             home = (me.get("homeGym") or {}).get("id") if isinstance(me, dict) else None
+            account = me.get("id") if isinstance(me, dict) else None
         except BackendError:  # the profile is a nicety; the token is what matters
             home = None
     credentials.save(credentials.Credentials(BACKEND, token=token, base_url=base, username=args.username,
                                              extra={"home_gym": home} if home else {}))
+    if isinstance(account, str):  # climbs this account set on Stokt are "set by me" (editable holds)
+        from mastoc.edits.climbs import remember_stokt_account
+
+        with _open_store() as store:
+            remember_stokt_account(store, account)
     print(f"logged in to {base} as {args.username}")
     return 0
 
@@ -225,13 +235,13 @@ def _cmd_push(args: argparse.Namespace, plans: list[Any]) -> int:
     store = _open_store(write=bool(args.climbs or args.all) and not args.preview)
     with store:
         try:
-            plan = plan_push(store, args.climbs or None)
+            plan = plan_push(store, args.climbs or None, delete_remote=args.delete_remote)
             plans.append(plan)
         except PushInputError as exc:
             code = EXIT_NOT_FOUND if exc.kind == "not_found" else EXIT_ERROR
             raise CliError(f"push: {exc}; nothing pushed", code) from None
         dry = args.preview or not (args.climbs or args.all)
-        if not dry and plan.items:
+        if not dry and (plan.items or plan.updates or (plan.deletes and plan.delete_remote)):
             client = _client()
             with client, backend_errors("push"):
                 try:
@@ -249,9 +259,9 @@ def _cmd_push(args: argparse.Namespace, plans: list[Any]) -> int:
                 print(json.dumps(plan.as_dict(), indent=2, ensure_ascii=False))
             else:
                 _print_push(plan, dry)
-                if dry and not args.preview and plan.items:
+                if dry and not args.preview and (plan.items or plan.updates or plan.deletes):
                     print("nothing pushed: give climb ids or --all")
-    failed = [i for i in plan.items if i.status == "failed"]
+    failed = [st for st in plan.statuses() if st in ("failed", "refused")]
     return EXIT_ERROR if failed else 0
 
 
@@ -265,7 +275,27 @@ def _print_push(plan: Any, dry: bool) -> None:
             print(f"pushed {i.climb_id} {i.name!r} -> Stokt {i.stokt_id}")
         else:
             print(f"{i.status} {i.climb_id} {i.name!r}" + (f": {i.message}" if i.message else ""))
+    for u in plan.updates:
+        fields = ", ".join(u.fields)
+        if dry:
+            print(f"would update {u.climb_id} {u.name!r} on Stokt ({fields})")
+        elif u.status == "updated":
+            print(f"updated {u.climb_id} {u.name!r} on Stokt ({fields})")
+        else:
+            print(f"{u.status} {u.climb_id} {u.name!r}" + (f": {u.message}" if u.message else ""))
+    for d in plan.deletes:
+        if d.status == "not_sent":
+            print(f"not deleted on Stokt {d.climb_id} {d.name!r}: deleted here; add --delete-remote to delete it there")
+        elif dry:
+            print(f"would delete {d.climb_id} {d.name!r} on Stokt")
+        elif d.status == "deleted":
+            print(f"deleted {d.climb_id} {d.name!r} on Stokt" + (f" ({d.message})" if d.message else ""))
+        else:
+            print(f"{d.status} {d.climb_id} {d.name!r}" + (f": {d.message}" if d.message else ""))
     for s in plan.skipped:
         print(f"skipped {s['id']} {s['name']!r}: {s['reason']}")
-    if not plan.items and not plan.reconciled:
+    if not plan.items and not plan.reconciled and not plan.updates and not plan.deletes:
         print("nothing to push")
+    else:
+        c = plan.categories()
+        print(f"create {c['create']} · update {c['update']} · delete {c['delete']}")

@@ -7,7 +7,8 @@ sync compares content hashes against its stored base; deletions leave a tombston
 saying what it touched. The GUI wraps operations in undo commands (undo = the inverse operation,
 through this package) and refreshes from the returned value. No Qt, no HTTP here.
 
-Modules, one per kind of thing: `climbs` (set, edit, delete a climb), and later `annotations`,
+Modules, one per kind of thing: `climbs` (set, edit, delete, restore a climb; `duplicates` holds its
+duplicate check), and later `annotations`,
 `lists`, `walls` (personal walls and their holds).
 """
 

@@ -25,10 +25,14 @@ Operations
   puts exactly that state back (undo of an edit, undo of a delete, redo of a set) and clears the
   climb's trash row and tombstone. `trashed_snapshot(store, climb_id)` reads a deleted climb's
   snapshot from the trash. Undo of `set_climb` is `delete_climb`.
-- `find_duplicates(store, face_id, holds, *, mirror=None, exclude=None) -> list[Duplicate]` —
+- `find_duplicates(store, face_id, holds, *, mirror=None, exclude=None) -> list[Duplicate]`
+  (implemented in `mastoc.edits.duplicates`, re-exported here) —
   climbs of the face with the same hold set (roles ignored, kind "same"), the mirrored set on a
   symmetric face ("mirror"), or sharing at least 80 % (Jaccard on hold sets, kinds "near" /
-  "near_mirror"). Uses the `climb_holds` index: only climbs sharing enough holds are counted.
+  "near_mirror"). Prefix filtering on the `climb_holds` index: only climbs that can still share
+  enough holds are looked at (a few ms at 100k climbs, `benchmarks/bench_duplicates.py`).
+- `duplicate_input(store, climb_id) -> ClimbInput` — "Duplicate and edit": any climb's values as
+  the input of a new climb.
 - `hold_problems(store, face_id, holds) -> list[str]` — the live setting rules (at least one and
   at most two start holds, the same for top holds, a hold both start and top allowed, feet-only
   holds allowed, only holds of this face); empty when the holds can be saved.
@@ -48,7 +52,6 @@ once Stokt accepted them, drops the base (`clear_push_base`). `push_state` words
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -56,18 +59,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mastoc.domain import grades, holdslist, mirror
-from mastoc.domain.geometry import GeometryError, centroid
 from mastoc.domain.holdslist import HoldRef
 from mastoc.domain.ids import new_id
 from mastoc.domain.models import Climb, Face, Source
 from mastoc.edits.changes import Changes, EditError, NotFoundEditError
+from mastoc.edits.duplicates import NEAR_JACCARD, Duplicate, describe, find_duplicates, mirror_pairs
 from mastoc.store import rows
 from mastoc.store.db import Store, write_climbs
 
 NAME_MIN, NAME_MAX = 3, 80
 DESCRIPTION_MAX = 2000
 MAX_HOLDS = 600  # Stokt's app refuses more selected holds (API.md §11)
-NEAR_JACCARD = 0.8
 # The editable fields Stokt knows (the creation body's keys); the base of "changed since pushed".
 PUSH_FIELDS = ("name", "holds_list", "grade_font", "grade_ircra", "feet_rule", "description", "is_private")
 
@@ -140,17 +142,6 @@ class ClimbSnapshot:
     climb_id: str
     row: Mapping[str, Any]
     push_base: Mapping[str, Any] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Duplicate:
-    climb_id: str
-    stokt_id: str | None
-    name: str
-    grade_font: str | None
-    kind: str  # "same" | "mirror" | "near" | "near_mirror"
-    shared: int  # holds in common
-    jaccard: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +315,17 @@ def _my_user(store: Store) -> str | None:
     return r[0] if r else None
 
 
+def duplicate_input(store: Store, climb_id: str) -> ClimbInput:
+    """"Duplicate and edit": a `ClimbInput` with the values of any climb (name marked as a copy),
+    to adjust and give to `set_climb` — the new climb is yours, with editable holds."""
+    climb = _climb(store, climb_id)
+    name = f"{climb.name} (copy)"
+    return ClimbInput(face_id=climb.face_id, name=name if len(name) <= NAME_MAX else climb.name,
+                      holds=climb.holds_list, grade=climb.grade_font if climb.grade_ircra is not None else None,
+                      grade_system="font", feet_rule=climb.feet_rule, description=climb.description,
+                      is_private=climb.is_private, mirror_holds=climb.mirror_holds_list)
+
+
 # -- edit ------------------------------------------------------------------------------------------
 _PATCH_KEYS = {f.name for f in fields(ClimbPatch)}
 
@@ -364,9 +366,8 @@ def edit_climb(store: Store, climb_id: str, patch: ClimbPatch | None = None, **c
     changed = {k: v for k, v in new.items() if values.get(k) != _as_stored(k, v)}
     if not changed:
         return Changes()
-    for k, v in changed.items():
-        setattr(climb, k, v)
-    climb.updated_at = datetime.now(UTC)
+    stored = {k: _as_stored(k, v) for k, v in changed.items()}
+    stored["updated_at"] = rows.now_ts()
     base: dict[str, Any] | None = None
     with store.transaction() as c:
         if climb.stokt_id:
@@ -375,7 +376,13 @@ def edit_climb(store: Store, climb_id: str, patch: ClimbPatch | None = None, **c
                 base = {k: before[k] for k in PUSH_FIELDS}
                 c.execute("INSERT INTO stokt_push_base (climb_id, base, recorded_at) VALUES (?, ?, ?)",
                           (climb.id, json.dumps(base, ensure_ascii=False), rows.now_ts()))
-        write_climbs(c, [climb])
+        c.execute(f"UPDATE climbs SET {', '.join(f'{k} = ?' for k in stored)} WHERE id = ?",
+                  (*stored.values(), climb.id))
+        if "holds_list" in stored or "grade_ircra" in stored:  # the climb<->hold index (grades are copied)
+            after = _row(c, climb.id)
+            assert after is not None
+            c.execute("DELETE FROM climb_holds WHERE climb_id = ?", (climb.id,))
+            rows.insert_climb_holds(c, rows.climb_hold_rows(climb.id, after["holds_list"], after["grade_ircra"]))
         if base is not None:
             after = _row(c, climb.id)
             assert after is not None
@@ -524,23 +531,33 @@ def delete_climb(store: Store, climb_id: str) -> Changes:
     items = store.conn.execute(
         "SELECT li.id, coalesce(l.name, li.list_id) FROM list_items li LEFT JOIN climb_lists l ON l.id = li.list_id "
         "WHERE li.climb_id = ? ORDER BY l.name", (snap.climb_id,)).fetchall()
-    now = rows.now_ts()
-    payload = json.dumps({"row": row, "push_base": snap.push_base}, ensure_ascii=False, default=str)
     with store.transaction() as c:
-        c.execute("INSERT INTO climb_trash (climb_id, stokt_id, face_id, name, snapshot, deleted_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(climb_id) DO UPDATE SET stokt_id = excluded.stokt_id, "
-                  "face_id = excluded.face_id, name = excluded.name, snapshot = excluded.snapshot, "
-                  "deleted_at = excluded.deleted_at, stokt_deleted_at = NULL",
-                  (snap.climb_id, row["stokt_id"], row["face_id"], row["name"], payload, now))
-        c.execute("INSERT OR REPLACE INTO tombstones (entity_type, entity_id, deleted_at, reason) "
-                  "VALUES ('climb', ?, ?, 'deleted here')", (snap.climb_id, now))
-        c.execute("DELETE FROM climbs WHERE id = ?", (snap.climb_id,))
+        trash_climb(c, snap.climb_id, "deleted here")
     messages: tuple[str, ...] = ()
     if items:
         names = sorted({str(r[1]) for r in items})
         messages = (f"{row['name']!r} stays in {len(items)} list(s) ({', '.join(names)}), marked \"climb deleted\"",)
     return Changes(deleted_climbs=frozenset({snap.climb_id}), list_items=frozenset(r[0] for r in items),
                    messages=messages)
+
+
+def trash_climb(conn: sqlite3.Connection, climb_id: str, reason: str) -> bool:
+    """Delete one climb row inside the caller's transaction, keeping a snapshot in `climb_trash` and
+    a tombstone (also used by the Railway sync for deletions it pulls). False if there is no such row."""
+    row = _row(conn, climb_id)
+    if row is None:
+        return False
+    now = rows.now_ts()
+    payload = json.dumps({"row": row, "push_base": _push_base(conn, climb_id)}, ensure_ascii=False, default=str)
+    conn.execute("INSERT INTO climb_trash (climb_id, stokt_id, face_id, name, snapshot, deleted_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(climb_id) DO UPDATE SET stokt_id = excluded.stokt_id, "
+                 "face_id = excluded.face_id, name = excluded.name, snapshot = excluded.snapshot, "
+                 "deleted_at = excluded.deleted_at, stokt_deleted_at = NULL",
+                 (climb_id, row["stokt_id"], row["face_id"], row["name"], payload, now))
+    conn.execute("INSERT OR REPLACE INTO tombstones (entity_type, entity_id, deleted_at, reason) VALUES ('climb', ?, ?, ?)",
+                 (climb_id, now, reason))
+    conn.execute("DELETE FROM climbs WHERE id = ?", (climb_id,))
+    return True
 
 
 def restore_climb(store: Store, snapshot: ClimbSnapshot) -> Changes:
@@ -595,28 +612,7 @@ def trashed_stokt_ids(conn: sqlite3.Connection) -> set[str]:
         "SELECT stokt_id FROM climb_trash WHERE stokt_id IS NOT NULL AND stokt_deleted_at IS NULL")}
 
 
-# -- duplicates ------------------------------------------------------------------------------------
-_MIRROR_CACHE: dict[tuple[str, int, int], dict[int, int]] = {}
-
-
-def mirror_pairs(store: Store, face: Face) -> dict[int, int]:
-    """hold num -> its mirror's num on a symmetric face ({} elsewhere). Cached per face state."""
-    if not face.has_symmetry or not face.picture_width:
-        return {}
-    n, top = store.conn.execute("SELECT count(*), ifnull(max(num), 0) FROM holds WHERE face_id = ?",
-                                (face.id,)).fetchone()
-    key = (face.id, int(n), int(top))
-    if key not in _MIRROR_CACHE:
-        cents = {}
-        for h in store.holds(face.id):
-            try:
-                cents[h.num] = centroid(h)
-            except (GeometryError, ValueError):
-                continue
-        _MIRROR_CACHE[key] = mirror.mirror_map(cents, float(face.picture_width))
-    return _MIRROR_CACHE[key]
-
-
+# -- mirror ----------------------------------------------------------------------------------------
 def mirrored(store: Store, face_id: str, holds: Holds) -> str:
     """The mirror holds list of `holds` on a symmetric face; `EditError` when it has none."""
     face = _face(store, face_id)
@@ -628,92 +624,12 @@ def mirrored(store: Store, face_id: str, holds: Holds) -> str:
     return holdslist.format(refs)
 
 
-def _hold_set(holds: Holds | Iterable[int]) -> set[int]:
-    if isinstance(holds, str):
-        return holdslist.hold_ids(parse_holds(holds))
-    out = set()
-    for h in holds:
-        out.add(h.hold if isinstance(h, HoldRef) else int(h))
-    return out
-
-
-def find_duplicates(store: Store, face_id: str, holds: Holds | Iterable[int], *, mirror: bool | None = None,
-                    exclude: str | None = None, threshold: float = NEAR_JACCARD, limit: int = 20) -> list[Duplicate]:
-    """Climbs of `face_id` whose hold set equals, mirrors or nearly matches `holds` (best first).
-
-    `mirror`: also look for the mirrored set (None: when the face is symmetric). `exclude`: a climb
-    id to leave out (the climb being edited). Roles are ignored; Jaccard = shared / union.
-    """
-    wanted = _hold_set(holds)
-    if not wanted:
-        return []
-    found: dict[str, Duplicate] = {}
-    for kind, hold_set in _variants(store, face_id, wanted, mirror):
-        for d in _matches(store.conn, face_id, hold_set, kind, exclude, threshold):
-            if d.climb_id not in found or _rank(d) < _rank(found[d.climb_id]):
-                found[d.climb_id] = d
-    return sorted(found.values(), key=_rank)[:limit]
-
-
-_KIND_ORDER = {"same": 0, "mirror": 1, "near": 2, "near_mirror": 3}
-
-
-def _rank(d: Duplicate) -> tuple[int, float, str]:
-    return (_KIND_ORDER[d.kind], -d.jaccard, d.name.lower())
-
-
-def _variants(store: Store, face_id: str, wanted: set[int], mirror_wanted: bool | None) -> list[tuple[str, set[int]]]:
-    out = [("", wanted)]
-    if mirror_wanted is False:
-        return out
-    face = store.face(face_id)
-    if face is None or not face.has_symmetry:
-        return out
-    pairs = mirror_pairs(store, face)
-    m = mirror.mirror_holds(wanted, pairs)
-    if m is not None and m != wanted:
-        out.append(("mirror", m))
-    return out
-
-
-def _matches(conn: sqlite3.Connection, face_id: str, hold_set: set[int], variant: str, exclude: str | None,
-             threshold: float) -> list[Duplicate]:
-    n = len(hold_set)
-    need = max(1, math.ceil(threshold * n - 1e-9))  # Jaccard <= shared / n
-    marks = ", ".join("?" * n)
-    sql = (
-        "WITH cand AS (SELECT climb_id, count(DISTINCT hold_num) AS shared FROM climb_holds "
-        f"WHERE hold_num IN ({marks}) GROUP BY climb_id HAVING shared >= ?) "
-        "SELECT c.id, c.stokt_id, c.name, c.grade_font, cand.shared, "
-        "(SELECT count(DISTINCT x.hold_num) FROM climb_holds x WHERE x.climb_id = cand.climb_id) "
-        "FROM cand JOIN climbs c ON c.id = cand.climb_id WHERE c.face_id = ?"
-    )
-    out = []
-    for cid, sid, name, font, shared, size in conn.execute(sql, (*sorted(hold_set), need, face_id)):
-        if cid == exclude:
-            continue
-        jac = shared / (n + size - shared)
-        if jac + 1e-9 < threshold:
-            continue
-        same = shared == n == size
-        kind = ("mirror" if variant else "same") if same else ("near_mirror" if variant else "near")
-        out.append(Duplicate(cid, sid, name, font, kind, int(shared), round(jac, 4)))
-    return out
-
-
-def describe(d: Duplicate) -> str:
-    """One line naming a duplicate for the user."""
-    what = {"same": "same holds as", "mirror": "mirror of", "near": "nearly the same holds as",
-            "near_mirror": "nearly the mirror of"}[d.kind]
-    pct = "" if d.kind in ("same", "mirror") else f" ({round(d.jaccard * 100)} % shared)"
-    return f"{what} {d.name!r} ({d.grade_font or '?'}){pct}"
-
-
 __all__ = [
-    "CHANGED", "IMPORTED", "LOCAL_ONLY", "PUSHED", "PUSH_FIELDS", "UNSET", "ClimbInput", "ClimbPatch",
+    "NEAR_JACCARD", "CHANGED", "IMPORTED", "LOCAL_ONLY", "PUSHED", "PUSH_FIELDS", "UNSET", "ClimbInput", "ClimbPatch",
     "ClimbSnapshot", "Duplicate", "FlaggedItem", "changed_climb_ids", "changed_since_push", "check_name",
-    "clear_push_base", "climb_snapshot", "delete_climb", "deleted_climb_items", "describe", "edit_climb",
+    "clear_push_base", "climb_snapshot", "delete_climb", "deleted_climb_items", "describe", "duplicate_input",
+    "edit_climb",
     "feet_rule_for", "find_duplicates", "hold_problems", "holds_read_only_reason", "mirrored", "parse_grade_input",
     "parse_holds", "push_state", "remember_stokt_account", "restore_climb", "set_by_me", "set_climb",
-    "set_push_base", "trashed_snapshot", "trashed_stokt_ids",
+    "set_push_base", "trash_climb", "trashed_snapshot", "trashed_stokt_ids",
 ]

@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Callable
 
 from mastoc.domain import holdslist
-from mastoc.store import climb_edit_schema, sync_schema, usage_schema
+from mastoc.store import climb_edit_schema, sync_schema, usage_schema, walls_schema
 
 V1 = """
 CREATE TABLE gyms (
@@ -230,7 +230,8 @@ def _script(conn: sqlite3.Connection, script: str) -> None:
 
 # Index i holds the migration from version i to version i + 1. Append only.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _v1, _v2, sync_schema.v3, sync_schema.v4, climb_edit_schema.migrate, usage_schema.migrate,
+    _v1, _v2, sync_schema.v3, sync_schema.v4, climb_edit_schema.migrate, walls_schema.v_walls,
+    usage_schema.migrate,
 ]
 
 

@@ -54,6 +54,7 @@ class ClimbQuery:
     limit: int | None = 200
     offset: int = 0
     include_ungraded: bool = field(default=True)  # only used when no grade bound is set
+    changed_holds_only: bool = False  # climbs flagged "uses a changed hold" (a wall reset)
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -80,6 +81,7 @@ class ClimbRow:
     created_at: str | None
     holds_list: str
     source: str
+    uses_changed_hold: bool = False  # a hold of it was moved, reshaped or removed since (walls_schema)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +93,8 @@ class HoldStat:
 
 _ROW_SQL = (
     "c.id, c.stokt_id, c.face_id, c.name, c.grade_font, c.grade_ircra, c.setter_id, u.full_name, "
-    "c.feet_rule, c.is_benchmark, c.is_private, c.climbed_by, c.total_likes, c.created_at, c.holds_list, c.source"
+    "c.feet_rule, c.is_benchmark, c.is_private, c.climbed_by, c.total_likes, c.created_at, c.holds_list, c.source, "
+    "EXISTS (SELECT 1 FROM climb_hold_flags fl WHERE fl.climb_id = c.id)"
 )
 
 
@@ -160,6 +163,8 @@ def _from_and_where(q: ClimbQuery, with_setter: bool = False) -> tuple[str, list
         params.append(q.feet_rule)
     if q.benchmark_only:
         where.append("c.is_benchmark = 1")
+    if q.changed_holds_only:
+        where.append("c.id IN (SELECT climb_id FROM climb_hold_flags)")
     sql = f"FROM {source}"
     if with_setter:
         sql += " LEFT JOIN users u ON u.id = c.setter_id"
@@ -197,7 +202,7 @@ def search(conn: sqlite3.Connection, q: ClimbQuery) -> list[ClimbRow]:
         params = [*params, q.limit, q.offset]
     return [
         ClimbRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]), bool(r[10]), r[11], r[12],
-                 r[13], r[14], r[15])
+                 r[13], r[14], r[15], bool(r[16]))
         for r in conn.execute(sql, params)
     ]
 

@@ -15,6 +15,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from mastoc.edits.climbs import clear_push_base, set_push_base
 from mastoc.store import rows
 from mastoc.sync.plan import IMPORT_COLUMNS, ClimbAction, KnownClimb, LocalClimb
 
@@ -166,4 +167,9 @@ def apply_climb_actions(conn: sqlite3.Connection, actions: Sequence[ClimbAction]
               json.dumps(a.losing, ensure_ascii=False) if a.resolution == "mine" else None,
               a.resolution, now) for a in losers],
         )
+    for a in losers:  # the push base follows what Stokt now has (mastoc.edits.climbs)
+        if a.resolution == "theirs":
+            clear_push_base(conn, a.local_id)
+        elif a.resolution == "mine" and a.losing is not None:
+            set_push_base(conn, a.local_id, a.losing)
     return written

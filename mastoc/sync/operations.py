@@ -149,7 +149,10 @@ def status(backend: str | None = None, data_dir: Path | str | None = None) -> Ba
                                (name,)).fetchone()
         last = rows.parse_ts(r[0]) if r and r[0] else None
         if name == "stokt":
+            from mastoc.edits.climbs import changed_climb_ids, trashed_stokt_ids
+
             pending = int(store.conn.execute("SELECT count(*) FROM climbs WHERE stokt_id IS NULL").fetchone()[0])
+            pending += len(changed_climb_ids(store)) + len(trashed_stokt_ids(store.conn))  # updates, deletions
         else:
             from mastoc.sync import railway
 
@@ -189,14 +192,20 @@ def login(backend: str, username: str, password: str, url: str | None = None,
         base = base_url_from_env(url or backend_url("stokt", data_dir))
         with StoktClient(base) as client:
             token = client.login(username, password)
-            home = None
+            home = account = None
             try:
                 me = client.me()
                 home = (me.get("homeGym") or {}).get("id") if isinstance(me, dict) else None
+                account = me.get("id") if isinstance(me, dict) else None
             except BackendError:
                 home = None
         credentials.save(credentials.Credentials("stokt", token=token, base_url=base, username=username,
                                                  extra={"home_gym": home} if home else {}), directory)
+        if isinstance(account, str):  # its climbs on Stokt are "set by me" (mastoc.edits.climbs)
+            from mastoc.edits.climbs import remember_stokt_account
+
+            with _open(data_dir) as store:
+                remember_stokt_account(store, account)
         return username
     from mastoc.sync.railway_session import login_client
 
@@ -245,12 +254,18 @@ def _stokt_client(data_dir: Path | str | None, progress: ProgressFn, cancel: Can
 
 
 def preview(op: Op, data_dir: Path | str | None = None, *, full: bool = False, climb_ids: list[str] | None = None,
-            progress: ProgressFn | None = None, cancel: CancelFn | None = None) -> Preview:
-    """What `op` would do. Reads the backend, writes nothing."""
+            progress: ProgressFn | None = None, cancel: CancelFn | None = None,
+            delete_remote: bool = False) -> Preview:
+    """What `op` would do. Reads the backend, writes nothing.
+
+    Stokt push: items of category `to_push` (create), `update` (on Stokt, changed here since the
+    last push/import) and `delete_remote` (on Stokt, deleted here). Deletions are selectable, and
+    sent by `run`, only when previewed with `delete_remote=True` (the panel's "also delete on
+    Stokt" check box re-previews with it); otherwise they are listed, not selectable, not sent."""
     op = Op(op)
     say = _progress_fn(progress)
     if op is Op.STOKT_PUSH:
-        return _preview_push(data_dir, climb_ids, say)
+        return _preview_push(data_dir, climb_ids, say, delete_remote)
     if op is Op.STOKT_IMPORT:
         return _preview_import(data_dir, full, say, cancel)
     from mastoc.sync import railway
@@ -382,13 +397,14 @@ def _run_import(preview: Preview, data_dir: Path | str | None, resolutions: dict
 
 
 # -- Stokt push ------------------------------------------------------------------------------------
-def _preview_push(data_dir: Path | str | None, climb_ids: list[str] | None, say: ProgressFn) -> Preview:
+def _preview_push(data_dir: Path | str | None, climb_ids: list[str] | None, say: ProgressFn,
+                  delete_remote: bool = False) -> Preview:
     from mastoc.sync.stokt_push import PushInputError, plan_push
 
     say(Progress("Finding climbs to push", 0, None))
     with _open(data_dir) as store:
         try:
-            plan = plan_push(store, climb_ids or None)
+            plan = plan_push(store, climb_ids or None, delete_remote=delete_remote)
         except PushInputError as exc:
             from mastoc.backends.errors import NotFoundError
 
@@ -397,7 +413,7 @@ def _preview_push(data_dir: Path | str | None, climb_ids: list[str] | None, say:
             raise StoreError(str(exc)) from None
         grades = {r[0]: (r[1], r[2]) for r in store.conn.execute(
             "SELECT c.id, c.grade_font, u.full_name FROM climbs c LEFT JOIN users u ON u.id = c.setter_id "
-            "WHERE c.stokt_id IS NULL")}
+            "WHERE c.stokt_id IS NULL OR c.id IN (SELECT climb_id FROM stokt_push_base)")}
         face_names = {r[0]: r[1] for r in store.conn.execute("SELECT id, name FROM faces")}
     items = []
     for i in plan.items:
@@ -405,9 +421,20 @@ def _preview_push(data_dir: Path | str | None, climb_ids: list[str] | None, say:
         where = f"on {face_names.get(i.face_id) or 'face ' + i.face_stokt_id}"
         detail = " · ".join(x for x in (grade, setter, where) if x)
         items.append(PreviewItem("climb", "to_push", i.climb_id, i.name, detail, "push", selectable=True))
+    from mastoc.sync.stokt_resync import field_words
+
+    for u in plan.updates:
+        grade, setter = grades.get(u.climb_id, (None, None))
+        detail = " · ".join(x for x in (grade, setter, field_words(u.fields) + " changed since pushed") if x)
+        items.append(PreviewItem("climb", "update", u.climb_id, u.name, detail, "push", selectable=True))
+    for d in plan.deletes:
+        detail = "deleted here" if delete_remote else "deleted here; sent only when deletions on Stokt are allowed"
+        items.append(PreviewItem("climb", "delete_remote", d.climb_id, d.name, detail, "push",
+                                 selectable=delete_remote))
     for s in plan.skipped:
         items.append(PreviewItem("climb", "skipped", s["id"], s["name"], s["reason"], "push"))
-    counts = {"climb": {"to_push": len(plan.items), "skipped": len(plan.skipped)}}
+    counts = {"climb": {"to_push": len(plan.items), "update": len(plan.updates), "delete_remote": len(plan.deletes),
+                        "skipped": len(plan.skipped)}}
     return Preview(Op.STOKT_PUSH, items, counts, plan)
 
 
@@ -417,7 +444,10 @@ def _run_push(preview: Preview, data_dir: Path | str | None, selected: set[str] 
 
     plan: Any = preview.plan
     items = [i for i in plan.items if selected is None or i.climb_id in selected]
-    todo = PushPlan(items=items, skipped=list(plan.skipped))
+    updates = [u for u in plan.updates if selected is None or u.climb_id in selected]
+    deletes = [d for d in plan.deletes if plan.delete_remote and (selected is None or d.climb_id in selected)]
+    todo = PushPlan(items=items, skipped=list(plan.skipped), updates=updates, deletes=deletes,
+                    delete_remote=plan.delete_remote)
     cancelled = False
 
     def is_cancelled() -> bool:
@@ -432,10 +462,16 @@ def _run_push(preview: Preview, data_dir: Path | str | None, selected: set[str] 
                        cancelled=is_cancelled)
         except CancelledError:  # between requests; an unanswered post is settled by the next push
             cancelled = True
-    say(Progress("Done", len(items), len(items)))
+    total = len(items) + len(updates) + len(deletes)
+    say(Progress("Done", total, total))
     c = todo.counts()
-    failed = [f"{i.name}: {i.message}" for i in todo.items if i.status == "failed"]
+    outcomes: list[Any] = [*todo.items, *todo.updates, *todo.deletes]
+    failed = [f"{i.name}: {i.message}" for i in outcomes if i.status in ("failed", "refused")]
     msg = f"Pushed {c['pushed']} climb(s) to Stokt"
+    if c.get("updated"):
+        msg += f", updated {c['updated']}"
+    if c.get("deleted"):
+        msg += f", deleted {c['deleted']} there"
     if c["reconciled"]:
         msg += f", {c['reconciled']} already there (recorded)"
     if failed:

@@ -15,6 +15,10 @@ plan -> preview -> apply, like the Stokt import:
   answer recorded as the new base right away. Creates carry the local id (the server keeps the
   client's UUIDs: the same mastoc id on every device), so a replayed push makes one record. The
   cursor is stored only when no conflict is left undecided (undecided ones come back next time).
+
+Deleted climbs: a local deletion (`mastoc.edits.climbs.delete_climb`) is sent as `delete_remote`; a
+pulled one goes through `climb_trash` like a local one. The server drops the list items of a deleted
+climb; a device that has them keeps them (flagged "climb deleted") instead of applying that drop.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any
 from mastoc.backends.errors import AuthError, BackendError, BadRequestError, CancelledError, NotFoundError
 from mastoc.backends.railway.client import RailwayClient
 from mastoc.domain.ids import id_for_stokt, new_id
+from mastoc.edits.climbs import trash_climb
 from mastoc.store import images, paths, rows
 from mastoc.store.db import Store
 from mastoc.sync import railway_map as rm
@@ -422,6 +427,7 @@ def _write_local(c: Any, entity: str, values: dict[str, Any], *, exists: bool) -
                   f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{col} = excluded.{col}' for col in cols)}",
                   (values["id"], *(vals[col] for col in cols)))
     if entity == "climb":
+        c.execute("DELETE FROM climb_trash WHERE climb_id = ?", (values["id"],))  # back from the server
         c.execute("DELETE FROM climb_holds WHERE climb_id = ?", (values["id"],))
         rows.insert_climb_holds(c, rows.climb_hold_rows(values["id"], vals["holds_list"], vals["grade_ircra"]))
         if vals.get("stokt_id"):
@@ -433,10 +439,19 @@ def _write_local(c: Any, entity: str, values: dict[str, Any], *, exists: bool) -
 
 
 def _delete_local(c: Any, entity: str, local_id: str, reason: str) -> None:
+    if entity == "climb":  # kept in the trash: list items stay (flagged), the Stokt import leaves it out
+        trash_climb(c, local_id, reason)
     c.execute(f"DELETE FROM {rm.TABLES[entity]} WHERE id = ?", (local_id,))
     c.execute("INSERT OR REPLACE INTO tombstones (entity_type, entity_id, deleted_at, reason) VALUES (?, ?, ?, ?)",
               (entity, local_id, rows.now_ts(), reason))
     _drop_state(c, entity, local_id)
+
+
+def _climb_deleted(c: Any, item_id: str) -> bool:
+    """Whether a local list item points at a climb deleted here (kept in `climb_trash`)."""
+    r = c.execute("SELECT li.climb_id FROM list_items li LEFT JOIN climbs cl ON cl.id = li.climb_id "
+                  "WHERE li.id = ? AND cl.id IS NULL", (item_id,)).fetchone()
+    return r is not None
 
 
 def _can_insert(c: Any, entity: str, v: dict[str, Any]) -> str | None:
@@ -558,6 +573,8 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
                 rep.errors.append(f"{a.entity} {a.title!r} changed here since the preview; left for the next sync")
                 continue
             if a.kind == "deleted_upstream":
+                if a.entity == "list_item" and _climb_deleted(c, a.key):
+                    continue  # the server drops the items of a deleted climb; this device keeps them, flagged
                 _delete_local(c, a.entity, a.key, "deleted on the server")
                 rep.add(a.entity, "deleted_upstream")
             elif a.kind in ("new", "updated", "matched"):
@@ -766,6 +783,23 @@ def _annotation_body(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"], **{f: row.get(f) or "" for f in ("grip_type", "condition", "difficulty", "notes")}}
 
 
+def _adopt_server_photo(store: Store, client: RailwayClient, local_sha: str, remote_sha: str) -> None:
+    """A personal wall's photo, re-encoded by the server on upload, is replaced here by the server's
+    bytes, so every device of the wall has the very same photo (Stokt photos are left as they are)."""
+    uses = store.conn.execute("SELECT count(*) FROM faces WHERE picture_sha256 = ? AND source = 'mastoc' "
+                              "AND stokt_id IS NULL", (local_sha,)).fetchone()[0]
+    if not uses:
+        return
+    data = client.download_image(remote_sha)
+    info = images.write_image(paths.images_dir(store.directory), data, expected_sha256=remote_sha)
+    with store.transaction() as c:
+        images.record(c, info, f"railway:{remote_sha}")
+        c.execute("UPDATE faces SET picture_sha256 = ? WHERE picture_sha256 = ? AND source = 'mastoc' "
+                  "AND stokt_id IS NULL", (remote_sha, local_sha))
+        _drop_state(c, "image", local_sha)
+        _set_state(c, "image", remote_sha, remote_sha, None)
+
+
 def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, rep: SyncReport) -> None:
     conn = store.conn
     if a.entity == "image":
@@ -774,9 +808,12 @@ def _push_one(store: Store, client: RailwayClient, plan: SyncPlan, a: Action, re
             rep.errors.append(f"photo {a.key[:12]} is missing here; not uploaded")
             return
         info = client.upload_image(path.read_bytes())
+        server_sha = str(info["sha256"])
         with store.transaction() as c:
-            _set_state(c, "image", a.key, str(info["sha256"]), None)
+            _set_state(c, "image", a.key, server_sha, None)
         rep.add("image", "uploaded")
+        if server_sha != a.key:
+            _adopt_server_photo(store, client, a.key, server_sha)
         return
     if a.kind == "delete_remote":
         _delete_remote(client, a)

@@ -44,6 +44,7 @@ from mastoc.backends.errors import (
 )
 from mastoc.backends.stokt import mapping
 from mastoc.backends.stokt.client import IMPORT_PAGE_SIZE, ClimbPage, StoktClient, check_id
+from mastoc.edits.climbs import trashed_stokt_ids
 from mastoc.store import images, locks, paths, rows
 from mastoc.store.db import Store, StoreLockedError
 from mastoc.sync import apply as applier
@@ -432,6 +433,7 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     holds_by_local_face = {local_face_of[k]: v for k, v in face_holds.items() if k in local_face_of}
     user_counts = {"new": 0, "updated": 0, "unchanged": 0}
     counted_users: set[str] = set()
+    trashed = trashed_stokt_ids(conn)
 
     # 2. climb pages: each page is planned and applied whole; pages share a write transaction that is
     # committed every few hundred climbs (with the resume cursor), on stopping, and before an error
@@ -463,6 +465,7 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
                 if len(set(ids)) != len(ids) or not seen.isdisjoint(ids):
                     stable = False
                 seen.update(ids)
+                remotes = [r for r in remotes if r.stokt_id not in trashed]  # deleted here: not brought back
                 if plan.preview:
                     assert plan.snapshot is not None
                     plan.snapshot.pages.append((remotes, setters, extra_seen))

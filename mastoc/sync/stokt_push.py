@@ -12,6 +12,10 @@ numbers to Stokt hold ids and builds the §11 body (a plain, JSON-printable plan
 2. for each climb: records the intent (its own transaction), posts, and records the returned Stokt
    id, the `id_mappings` row (direction mastoc_to_stokt), the sync base and the closed intent in ONE
    transaction.
+
+The plan also carries `updates` (climbs on Stokt changed here since their last push or import) and
+`deletes` (climbs on Stokt deleted here, sent only when `delete_remote` is set); both are planned
+and sent by `mastoc.sync.stokt_resync`. `categories()` counts create / update / delete.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from mastoc.domain import holdslist
 from mastoc.domain.models import Role
 from mastoc.store import locks, rows
 from mastoc.store.db import Store, StoreLockedError
+from mastoc.sync import stokt_resync as resync
 from mastoc.sync.plan import IMPORT_COLUMNS, NON_EDIT_FIELDS, content_hash, edit_hash
 
 BACKEND = "stokt"
@@ -64,17 +69,28 @@ class PushPlan:
     skipped: list[dict[str, str]] = field(default_factory=list)  # climbs that cannot be pushed, and why
     reconciled: list[dict[str, str]] = field(default_factory=list)
     preview: bool = True
+    updates: list[resync.UpdateItem] = field(default_factory=list)
+    deletes: list[resync.DeleteItem] = field(default_factory=list)
+    delete_remote: bool = False  # send the deletions (otherwise they are listed as `not_sent`)
 
     def counts(self) -> dict[str, int]:
         out = {"to_push": 0, "pushed": 0, "reconciled": len(self.reconciled), "failed": 0, "unknown": 0,
                "skipped": len(self.skipped)}
-        for i in self.items:
-            out[i.status] = out.get(i.status, 0) + 1
+        for status in self.statuses():
+            out[status] = out.get(status, 0) + 1
         return out
+
+    def statuses(self) -> list[str]:
+        return [i.status for i in self.items] + [u.status for u in self.updates] + [d.status for d in self.deletes]
+
+    def categories(self) -> dict[str, int]:
+        return {"create": len(self.items), "update": len(self.updates), "delete": len(self.deletes)}
 
     def as_dict(self) -> dict[str, Any]:
         return {"backend": BACKEND, "preview": self.preview, "counts": self.counts(),
-                "climbs": [i.as_dict() for i in self.items], "skipped": self.skipped,
+                "categories": self.categories(), "delete_remote": self.delete_remote,
+                "climbs": [i.as_dict() for i in self.items], "updates": [u.as_dict() for u in self.updates],
+                "deletes": [d.as_dict() for d in self.deletes], "skipped": self.skipped,
                 "reconciled": self.reconciled}
 
 
@@ -114,25 +130,47 @@ def _body(store: Store, climb: Any) -> dict[str, Any]:
     return body.to_json()
 
 
-def plan_push(store: Store, climb_ids: Sequence[str] | None = None) -> PushPlan:
-    """What to push: the given climbs (mastoc or Stokt ids; every one must be pushable, otherwise
-    `PushInputError`), or with `climb_ids=None` every local climb not on Stokt yet (unpushable ones
-    are listed in `skipped`)."""
-    plan = PushPlan()
+def plan_push(store: Store, climb_ids: Sequence[str] | None = None, *, delete_remote: bool = False) -> PushPlan:
+    """What to push: the given climbs (mastoc or Stokt ids, also of climbs deleted here; every one
+    must be pushable, otherwise `PushInputError`), or with `climb_ids=None` every local climb not on
+    Stokt yet, every climb on Stokt changed since its last push/import and every climb on Stokt
+    deleted here (unpushable ones are listed in `skipped`). Deletions are sent only with
+    `delete_remote`."""
+    plan = PushPlan(delete_remote=delete_remote)
     if climb_ids:
         climbs = []
         for key in dict.fromkeys(climb_ids):
             climb = store.climb(key)
             if climb is None:
-                raise PushInputError(f"no local climb {key!r}", "not_found")
+                gone = resync.deleted_item(store, key)
+                if gone is None:
+                    raise PushInputError(f"no local climb {key!r}", "not_found")
+                plan.deletes.append(gone)
+                continue
             climbs.append(climb)
     else:
         ids = [r[0] for r in store.conn.execute(
             "SELECT id FROM climbs WHERE stokt_id IS NULL ORDER BY created_at, id")]
         climbs = [c for c in (store.climb(i) for i in ids) if c is not None]
+        climbs += resync.changed_climbs(store)
+        plan.deletes.extend(resync.deleted_items(store))
+    for d in plan.deletes:
+        if not delete_remote:
+            d.status, d.message = "not_sent", "deleted here; sent to Stokt only with --delete-remote"
     for climb in climbs:
         if climb.stokt_id:
-            plan.skipped.append({"id": climb.id, "name": climb.name, "reason": f"already on Stokt ({climb.stokt_id})"})
+            try:
+                update = resync.plan_update(store, climb)
+            except resync.ResyncInputError as exc:
+                if climb_ids:
+                    raise PushInputError(str(exc), "invalid") from exc
+                plan.skipped.append({"id": climb.id, "name": climb.name, "reason": str(exc)})
+                continue
+            if update is not None:
+                plan.updates.append(update)
+            else:
+                plan.skipped.append({"id": climb.id, "name": climb.name,
+                                     "reason": f"already on Stokt ({climb.stokt_id}), unchanged since"})
             continue
         face_stokt, gym_stokt = _face_info(store, climb.face_id)
         if not face_stokt:
@@ -272,7 +310,11 @@ def _apply_push(store: Store, client: StoktClient, plan: PushPlan, progress: Cal
     status, message = "failed", None
     try:
         _push_all(store, client, plan, progress, cancelled)
-        status = "ok" if not any(i.status == "failed" for i in plan.items) else "partial"
+        resync.apply_updates(store, client, plan.updates, progress, cancelled)
+        if plan.delete_remote:
+            resync.apply_deletes(store, client, plan.deletes, progress, cancelled)
+        bad = ("failed", "refused")
+        status = "ok" if not any(st in bad for st in plan.statuses()) else "partial"
     except BackendError as exc:
         message = str(exc)
         raise

@@ -18,6 +18,7 @@ from mastoc.domain.models import Face
 from mastoc.store.db import Store
 from mastoc.store.search import ClimbQuery, ClimbRow, HoldFilter, HoldStat
 from mastoc.ui import data, first_start, menus, preferences, styles
+from mastoc.ui.drawing import install as drawing
 from mastoc.ui.menus import GRADE_SYSTEM_NAMES
 from mastoc.ui.panels import HEAT_KINDS
 from mastoc.ui.panels.climb_model import ClimbListModel
@@ -89,6 +90,7 @@ class MainWindow(IoMixin, ClimbNavMixin, SetWiring, QMainWindow):
 
         menus.build(self)
         self.install_set_mode()
+        drawing.install(self)  # personal walls: File → New wall, Draw-holds mode (the window's undo stack)
         self._connect()
         if self.prefs.geometry is not None:
             self.restoreGeometry(self.prefs.geometry)

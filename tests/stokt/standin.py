@@ -11,7 +11,9 @@ size, absolute `next`/`previous` with its own host, keys sorted; a `page_size` q
 DRF's default paginator unless `max_page_size` is set, then honoured up to it as DRF's
 `page_size_query_param` + `max_page_size` do, and kept verbatim in the links either way); media files (only the two fixture
 photos, by exact name, no auth); `POST api/faces/{id}/climbs` validated, remembered in `posted`,
-answered 201 with a climb object with a new UUID.
+answered 201 with a climb object with a new UUID; `PATCH api/faces/{id}/climbs/{climbId}` (a partial
+creation body) and `DELETE api/climbs/{climbId}` only on climbs posted through it (403 otherwise, 404
+for unknown ones), remembered in `patched` / `deleted`.
 
 Tests edit upstream between runs (`edit_climb`, `delete_climb`, `add_climb`) and inject faults
 (`inject(...)`, `latency`, `auth_fail_from_page`, `random_failures(...)`). Listens on 127.0.0.1 only,
@@ -123,6 +125,9 @@ class StoktStandin:
         self.auth_fail_from_page: int | None = None
         self.faults: list[Fault] = []
         self.posted: list[dict[str, Any]] = []
+        self.posted_ids: set[str] = set()  # climbs created through POST: the only ones PATCH/DELETE accept
+        self.patched: list[tuple[str, dict[str, Any]]] = []  # (climb id, body) of each accepted PATCH
+        self.deleted: list[str] = []  # climb ids of each accepted DELETE
         self.log: list[dict[str, Any]] = []
         self.hooks: list[tuple[str, Any]] = []  # (regex on "METHOD /path?query", fn(standin)) run before routing
         self._random: tuple[float, tuple[str, ...], random.Random, float] | None = None
@@ -326,6 +331,10 @@ class StoktStandin:
                 return self._get(parts, query, base)
             if method == "POST" and len(parts) == 3 and parts[0] == "faces" and parts[2] == "climbs":
                 return self._create(parts[1], body)
+            if method == "PATCH" and len(parts) == 4 and parts[0] == "faces" and parts[2] == "climbs":
+                return self._patch(parts[1], parts[3], body)
+            if method == "DELETE" and len(parts) == 2 and parts[0] == "climbs":
+                return self._delete(parts[1])
         return 404, {"detail": "Not found."}, {}
 
     def _login(self, headers: Any, body: bytes) -> tuple[int, Any, dict[str, str]]:
@@ -456,9 +465,78 @@ class StoktStandin:
             "tags": ",".join(data.get("tags_list") or []), "lastAttemptDate": None,
         })
         self.posted.append(data)
+        self.posted_ids.add(climb["id"])
         self._frozen = None
         self.climbs[climb["id"]] = climb
         return 201, copy.deepcopy(climb), {}
+
+    _FORBIDDEN = {"detail": "You do not have permission to perform this action."}
+
+    def _patch(self, face_id: str, climb_id: str, body: bytes) -> tuple[int, Any, dict[str, str]]:
+        """`PATCH api/faces/{faceId}/climbs/{climbId}`: a partial creation body, on climbs posted here."""
+        climb = self.climbs.get(climb_id)
+        if climb is None or climb.get("faceId") != face_id or face_id not in self.setups:
+            return 404, {"detail": "Not found."}, {}
+        if climb_id not in self.posted_ids:
+            return 403, self._FORBIDDEN, {}
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return 400, {"detail": "JSON parse error"}, {}
+        if not isinstance(data, dict) or not data:
+            return 400, {"nonFieldErrors": ["Invalid data."]}, {}
+        errors: dict[str, list[str]] = {}
+        changes: dict[str, Any] = {}
+        if "name" in data:
+            if not isinstance(data["name"], str) or not data["name"].strip():
+                errors["name"] = ["This field may not be blank."]
+            changes["name"] = data["name"]
+        if "holdsList" in data:
+            holds = data["holdsList"]
+            known = {h["id"] for h in self.setups[face_id]["holds"]}
+            order = {"start": (0, "S"), "feetOnly": (1, "F"), "others": (2, "O"), "top": (3, "T")}
+            tokens: list[tuple[int, str, int]] = []
+            if not isinstance(holds, dict):
+                errors["holdsList"] = ["Expected an object."]
+            else:
+                for key, (rank, letter) in order.items():
+                    ids = holds.get(key, [])
+                    if not isinstance(ids, list) or not all(isinstance(i, str) and i.isdigit() for i in ids):
+                        errors["holdsList"] = [f"{key}: expected a list of hold ids as strings"]
+                        break
+                    for i in ids:
+                        if int(i) not in known:
+                            errors["holdsList"] = [f"unknown hold {i}"]
+                        tokens.append((rank, letter, int(i)))
+                if not holds.get("top"):
+                    errors.setdefault("holdsList", ["at least one top hold"])
+            changes["holdsList"] = " ".join(f"{letter}{i}" for _, letter, i in sorted(tokens))
+        if "grade" in data:
+            grade = data["grade"]
+            if not isinstance(grade, dict) or grade.get("gradingSystem") not in ("font", "hueco", "dankyu"):
+                errors["grade"] = ["Invalid grade."]
+            else:
+                changes["crowdGrade"] = crowd_grade(grade["gradingSystem"], str(grade.get("value")))
+        for key, target in (("isPrivate", "isPrivate"), ("description", "description"), ("feetRule", "feetRule")):
+            if key in data:
+                changes[target] = bool(data[key]) if key == "isPrivate" else data[key]
+        if errors:
+            return 400, errors, {}
+        self.patched.append((climb_id, data))
+        self._frozen = None
+        climb.update(changes)
+        return 200, copy.deepcopy(climb), {}
+
+    def _delete(self, climb_id: str) -> tuple[int, Any, dict[str, str]]:
+        """`DELETE api/climbs/{climbId}`, on climbs posted here."""
+        if climb_id not in self.climbs:
+            return 404, {"detail": "Not found."}, {}
+        if climb_id not in self.posted_ids:
+            return 403, self._FORBIDDEN, {}
+        self.deleted.append(climb_id)
+        self._frozen = None
+        del self.climbs[climb_id]
+        return 204, b"", {}
 
 
 class _Server(ThreadingHTTPServer):

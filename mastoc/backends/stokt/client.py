@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from mastoc.backends.errors import AuthError, BadRequestError, ProtocolError
-from mastoc.backends.http import Transport, TransportConfig, WaitCallback
+from mastoc.backends.http import Transport, TransportConfig, WaitCallback, decode_json
 
 DEFAULT_BASE_URL = "https://www.sostokt.com"
 ENV_BASE_URL = "MASTOC_STOKT_URL"
@@ -260,6 +260,21 @@ class StoktClient:
         if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not _UUID.match(data["id"]):
             raise ProtocolError("climb creation answered without a climb id")
         return data
+
+    def update_climb(self, face: str, climb: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """`PATCH api/faces/{faceId}/climbs/{climbId}` with only the changed keys, in the creation
+        body's shape (API.md §11). Returns Stokt's answer (the climb, or {} for an empty answer);
+        403 (not yours) raises `AuthError` with status 403."""
+        self._require_token()
+        path = f"api/faces/{check_id('face', face)}/climbs/{check_id('climb', climb)}"
+        response = self.transport.request("PATCH", path, json_body=changes, idempotent=True)
+        data = decode_json(response, f"PATCH {path}", allow_empty=True)
+        return data if isinstance(data, dict) else {}
+
+    def delete_climb(self, climb: str) -> None:
+        """`DELETE api/climbs/{climbId}` (API.md §11); 403 raises `AuthError`, 404 `NotFoundError`."""
+        self._require_token()
+        self.transport.request("DELETE", f"api/climbs/{check_id('climb', climb)}", idempotent=True)
 
     # -- media -----------------------------------------------------------------------------------
     def media_url(self, name: str) -> str:

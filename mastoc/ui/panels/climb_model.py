@@ -122,11 +122,14 @@ class ClimbListModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return ("★ " if row.is_benchmark else "") + row.name
+                changed = "⚠ " if getattr(row, "uses_changed_hold", False) else ""
+                return changed + ("★ " if row.is_benchmark else "") + row.name
             if col == 1:
                 return grades.label(self.grade_system, row.grade_ircra)
             return row.setter_name or ""
         if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            if getattr(row, "uses_changed_hold", False):
+                return row.name + "\n" + self.tr("uses a changed hold (moved, reshaped or removed since it was set)")
             return row.name
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
             return int(Qt.AlignmentFlag.AlignCenter)

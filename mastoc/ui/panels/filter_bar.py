@@ -46,6 +46,8 @@ class FilterBar(QWidget):
         self.feet = QComboBox()
         self.feet.addItem("Any feet rule", "")
         self.bench = QCheckBox("Benchmarks only")
+        self.changed_holds = QCheckBox(self.tr("Changed holds"))
+        self.changed_holds.setToolTip(self.tr("Only climbs that use a hold moved, reshaped or removed since they were set"))
         self.sort = QComboBox()
         for key in SORTS:
             self.sort.addItem(SORT_LABELS.get(key, key), key)
@@ -66,6 +68,7 @@ class FilterBar(QWidget):
         row2 = QHBoxLayout()
         row2.addWidget(self.feet, 1)
         row2.addWidget(self.bench)
+        row2.addWidget(self.changed_holds)
         grid.addLayout(row2, 2, 0, 1, 3)
         row3 = QHBoxLayout()
         row3.addWidget(QLabel("Sort"))
@@ -81,6 +84,7 @@ class FilterBar(QWidget):
         self.grade.rangeChanged.connect(self._grade_moved)
         self.feet.currentIndexChanged.connect(self._now)
         self.bench.toggled.connect(self._now)
+        self.changed_holds.toggled.connect(self._now)
         self.sort.currentIndexChanged.connect(self._now)
         self.reset_btn.clicked.connect(self.reset)
         self.set_grade_system(self.system)
@@ -151,9 +155,13 @@ class FilterBar(QWidget):
         f = self.filters()
         lo, hi = self.ircra_bounds()
         return dict(grade_min=lo, grade_max=hi, setter=f.setter or None, text=f.text or None,
-                    feet_rule=f.feet_rule or None, benchmark_only=f.benchmark_only, sort=f.sort)
+                    feet_rule=f.feet_rule or None, benchmark_only=f.benchmark_only, sort=f.sort,
+                    changed_holds_only=self.changed_holds.isChecked())
 
     def reset(self) -> None:
+        self.changed_holds.blockSignals(True)
+        self.changed_holds.setChecked(False)
+        self.changed_holds.blockSignals(False)
         self.set_filters(Filters())
         self.changed.emit()
 

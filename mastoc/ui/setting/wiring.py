@@ -7,7 +7,7 @@ A mixin of `MainWindow` (it uses the window's store, scene, side panel, menus an
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QUndoGroup
 
 from mastoc.edits import climbs as ops
 from mastoc.edits.changes import Changes
@@ -31,9 +31,13 @@ class SetWiring:
         self.scene.add_mode(SetMode(self.scene, self.setter))
         self.act_set = menus.add_mode_action(self, Mode.SET, self.tr("&Set a climb"), "Ctrl+4",
                                              self.tr("Set a new climb by clicking holds on the wall"))
-        undo = self.setter.stack.createUndoAction(self, self.tr("&Undo"))
+        # one Undo/Redo pair for every undo stack of the window (Draw holds adds its own to the group)
+        self.undo_group = QUndoGroup(self)
+        self.undo_group.addStack(self.setter.stack)
+        self.undo_group.setActiveStack(self.setter.stack)
+        undo = self.undo_group.createUndoAction(self, self.tr("&Undo"))
         undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.setter.stack.createRedoAction(self, self.tr("&Redo"))
+        redo = self.undo_group.createRedoAction(self, self.tr("&Redo"))
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
         self.act_undo, self.act_redo = undo, redo
         self.edit_menu.insertAction(self.edit_menu_end, undo)

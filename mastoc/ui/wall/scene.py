@@ -216,8 +216,52 @@ class WallScene(QGraphicsScene):
     def pick(self, x: float, y: float, tolerance: float = 0.0) -> int | None:
         return self.index.pick(x, y, tolerance)
 
+    def press_at(self, x: float, y: float, tolerance: float = 0.0,
+                 modifiers: Qt.KeyboardModifier = NO_MODIFIER) -> bool:
+        """A left press anywhere: True when the mode takes the whole gesture as raw points (its
+        `on_press`, e.g. dragging a vertex in Draw holds); then `move_to`/`release_at` follow."""
+        handler = getattr(self.current, "on_press", None)
+        return bool(handler(x, y, tolerance, modifiers)) if handler is not None else False
+
+    def move_to(self, x: float, y: float) -> None:
+        handler = getattr(self.current, "on_move", None)
+        if handler is not None:
+            handler(x, y)
+
+    def release_at(self, x: float, y: float) -> None:
+        handler = getattr(self.current, "on_release", None)
+        if handler is not None:
+            handler(x, y)
+
+    def key_pressed(self, key: int, modifiers: Qt.KeyboardModifier = NO_MODIFIER) -> bool:
+        """A key for the mode (its `on_key`, e.g. Enter closes a polygon); True when it used it."""
+        handler = getattr(self.current, "on_key", None)
+        return bool(handler(key, modifiers)) if handler is not None else False
+
+    def replace_holds(self, holds: Sequence[WallHold]) -> None:
+        """New hold geometry for the same face (a hold drawn, moved or removed): the photo, the climb
+        and the hold search stay."""
+        for item in self.items_by_num.values():
+            self.removeItem(item)
+        self.holds = list(holds)
+        self.index = HoldIndex(self.holds)
+        self.items_by_num = {}
+        self._styled = {}  # the new items are all unstyled
+        self._veil_key = None
+        for h in self.holds:
+            item = HoldItem(h)
+            self.items_by_num[h.num] = item
+            self.addItem(item)
+        self.set_selected_hold(self.selected_hold)  # its outline may have changed (or it is gone)
+        if self.hovered_hold not in self.index.by_num:
+            self.hovered_hold = None
+        self._refresh()
+
     def click_at(self, x: float, y: float, tolerance: float = 0.0,
                  modifiers: Qt.KeyboardModifier = NO_MODIFIER) -> int | None:
+        point_click = getattr(self.current, "on_point_click", None)
+        if point_click is not None and point_click(x, y, tolerance, modifiers):
+            return None  # the mode used the click as a point (e.g. a polygon vertex)
         num = self.pick(x, y, tolerance)
         if num is None:
             return None

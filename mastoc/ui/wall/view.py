@@ -4,6 +4,8 @@ Clicks (press and release without dragging, with their keyboard modifiers) and h
 the `WallScene` as scene coordinates with a tolerance of a few device pixels, so a near miss on a small
 hold still picks it. A drag is offered to the scene first (`drag_start_at`): when the current mode
 takes it (e.g. painting holds in Set mode) the pointer's path goes to the scene; otherwise it pans.
+A mode may also take a whole left-button gesture as raw points (`press_at`, e.g. Draw holds) and
+keys (`key_pressed`); the middle button pans in every mode.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class WallView(QGraphicsView):
         self._last: QPoint | None = None
         self._dragging = False
         self._mode_drag = False  # the current drag belongs to the scene's mode (no panning)
+        self._raw = False  # the mode took the whole left-button gesture as raw points (press_at)
+        self._pan_from: QPoint | None = None  # middle-button pan
 
     # --- zoom ------------------------------------------------------------------------------
 
@@ -128,6 +132,9 @@ class WallView(QGraphicsView):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
+        if self.wall.key_pressed(key, event.modifiers()):
+            event.accept()
+            return
         if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom_in()
         elif key == Qt.Key.Key_Minus:
@@ -147,12 +154,32 @@ class WallView(QGraphicsView):
             self._press = event.position().toPoint()
             self._last = self._press
             self._dragging = False
+            p = self.mapToScene(self._press)
+            self._raw = self.wall.press_at(p.x(), p.y(), self._tolerance(), event.modifiers())
+            event.accept()
+            return
+        if event.button() == Qt.MouseButton.MiddleButton:  # pans in every mode, e.g. while drawing
+            self._pan_from = event.position().toPoint()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             event.accept()
             return
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position().toPoint()
+        if self._pan_from is not None and event.buttons() & Qt.MouseButton.MiddleButton:
+            d = pos - self._pan_from
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - d.x())
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - d.y())
+            self._pan_from = pos
+            self._fitted = False
+            event.accept()
+            return
+        if self._raw and self._press is not None:
+            p = self.mapToScene(pos)
+            self.wall.move_to(p.x(), p.y())
+            event.accept()
+            return
         if self._press is not None and event.buttons() & Qt.MouseButton.LeftButton:
             if not self._dragging and (pos - self._press).manhattanLength() >= DRAG_THRESHOLD_PX:
                 self._dragging = True
@@ -176,6 +203,18 @@ class WallView(QGraphicsView):
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.MiddleButton and self._pan_from is not None:
+            self._pan_from = None
+            self.viewport().unsetCursor()
+            event.accept()
+            return
+        if event.button() == Qt.MouseButton.LeftButton and self._raw:
+            p = self.mapToScene(event.position().toPoint())
+            self._raw = False
+            self._press = None
+            self.wall.release_at(p.x(), p.y())
+            event.accept()
+            return
         if event.button() == Qt.MouseButton.LeftButton and self._press is not None:
             if not self._dragging:
                 p = self.mapToScene(event.position().toPoint())
