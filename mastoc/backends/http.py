@@ -4,8 +4,15 @@ Owns: one `requests.Session` per thread (keep-alive, small connection pool), exp
 (connect, read) timeouts on every call, bounded retries with exponential backoff and full jitter on
 timeouts, connection resets and 5xx, `Retry-After` honoured on 429 (seconds or HTTP date, reported
 through `on_wait`; 429 waits have their own budget, bounded by total time, and do not consume the
-retries), retries of idempotent calls whose 2xx body fails to decode (truncated JSON), a polite maximum request rate (token bucket shared by all threads), typed errors
-(`mastoc.backends.errors`) whose messages never contain a credential, and length-checked downloads.
+retries), retries of idempotent calls whose 2xx body fails to decode (truncated JSON), politeness
+(below), typed errors (`mastoc.backends.errors`) whose messages never contain a credential, and
+length-checked downloads.
+
+Politeness, not slowness: a token bucket shared by all threads keeps the sustained request rate at
+`rate_per_second` (20/s by default) while its `burst` (60) lets a short job such as a whole gym's
+import (~33 requests at 37 climbs per page) go at the speed of the network; over any interval of T
+seconds at most `burst + rate_per_second * T` requests are sent. At most `max_in_flight` (4)
+requests are on the wire at once, whatever the number of threads.
 
 Non-idempotent requests (POST without `idempotent=True`) are retried only when the request cannot
 have reached the server (connection refused / connect timeout) or on 429; anything else raises, and
@@ -56,8 +63,9 @@ class TransportConfig:
     # the call started or this many waits were made (whichever comes first)
     max_rate_limited_seconds: float = 600.0
     max_rate_limited_waits: int = 50
-    rate_per_second: float = 20.0  # polite maximum request rate (0 = unlimited)
-    burst: int = 8
+    rate_per_second: float = 20.0  # polite sustained request rate (0 = unlimited)
+    burst: int = 60  # requests that may go at once before the sustained rate applies
+    max_in_flight: int = 4  # requests on the wire at once, all threads together (0 = unbounded)
     pool_size: int = 8
     max_download_bytes: int = 64 * 1024 * 1024
     user_agent: str = "mastoc/0.1"
@@ -144,6 +152,8 @@ class Transport:
         self._sleep = sleep
         self._cancelled = cancelled
         self._bucket = TokenBucket(self.config.rate_per_second, self.config.burst, sleep=sleep)
+        self._in_flight = (threading.BoundedSemaphore(self.config.max_in_flight)
+                           if self.config.max_in_flight > 0 else None)
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
@@ -233,16 +243,7 @@ class Transport:
             reached_server = True
             unreachable = False
             try:
-                response = self._session().request(
-                    method,
-                    url,
-                    params=params,
-                    json=json_body,
-                    data=form,
-                    headers=headers,
-                    timeout=(cfg.connect_timeout, cfg.read_timeout),
-                    allow_redirects=False,
-                )
+                response = self._send(method, url, params, json_body, form, headers)
             except (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError) as exc:
                 failure = f"{where}: cannot connect ({type(exc).__name__})"
                 reached_server = False
@@ -344,6 +345,20 @@ class Transport:
             attempt += 1
 
     # -- helpers -----------------------------------------------------------------------------
+    def _send(self, method: str, url: str, params: Mapping[str, Any] | None, json_body: Any,
+              form: Mapping[str, Any] | None, headers: dict[str, str]) -> requests.Response:
+        """One attempt on the wire, holding one of the `max_in_flight` slots (body read included)."""
+        cfg = self.config
+        if self._in_flight is not None:
+            self._in_flight.acquire()
+        try:
+            return self._session().request(method, url, params=params, json=json_body, data=form,
+                                           headers=headers, timeout=(cfg.connect_timeout, cfg.read_timeout),
+                                           allow_redirects=False)
+        finally:
+            if self._in_flight is not None:
+                self._in_flight.release()
+
     def _backoff(self, attempt: int) -> float:
         ceiling = min(self.config.backoff_max, self.config.backoff_base * (2**attempt))
         return random.uniform(ceiling / 2, ceiling)  # "equal jitter": never zero, never over

@@ -382,8 +382,7 @@ def edit_climb(store: Store, climb_id: str, patch: ClimbPatch | None = None, **c
             after = _row(c, climb.id)
             assert after is not None
             c.execute("DELETE FROM climb_holds WHERE climb_id = ?", (climb.id,))
-            c.executemany(rows.CLIMB_HOLD_INSERT, rows.climb_hold_rows(climb.id, after["holds_list"],
-                                                                       after["grade_ircra"]))
+            rows.insert_climb_holds(c, rows.climb_hold_rows(climb.id, after["holds_list"], after["grade_ircra"]))
         if base is not None:
             after = _row(c, climb.id)
             assert after is not None
@@ -581,7 +580,7 @@ def restore_climb(store: Store, snapshot: ClimbSnapshot) -> Changes:
                   f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{k} = excluded.{k}' for k in cols if k != 'id')}",
                   [values[k] for k in cols])
         c.execute("DELETE FROM climb_holds WHERE climb_id = ?", (snapshot.climb_id,))
-        c.executemany(rows.CLIMB_HOLD_INSERT, rows.climb_hold_rows(
+        rows.insert_climb_holds(c, rows.climb_hold_rows(
             snapshot.climb_id, values.get("holds_list") or "", values.get("grade_ircra")))
         if snapshot.push_base is not None and values.get("stokt_id"):
             c.execute("INSERT INTO stokt_push_base (climb_id, base, recorded_at) VALUES (?, ?, ?) "

@@ -344,4 +344,4 @@ def _upsert(c: sqlite3.Connection, table: str, vals: dict[str, Any], *, update: 
 def _climb_index(c: sqlite3.Connection, vals: dict[str, Any]) -> None:
     """Rebuild the climb<->hold index of an imported climb (its personal fields here are kept)."""
     c.execute("DELETE FROM climb_holds WHERE climb_id = ?", (vals["id"],))
-    c.executemany(rows.CLIMB_HOLD_INSERT, rows.climb_hold_rows(vals["id"], vals["holds_list"], vals.get("grade_ircra")))
+    rows.insert_climb_holds(c, rows.climb_hold_rows(vals["id"], vals["holds_list"], vals.get("grade_ircra")))

@@ -332,10 +332,7 @@ def write_climbs(conn: sqlite3.Connection, climbs: list[Climb]) -> None:
     )
     ids = [(c.id,) for c in climbs]
     conn.executemany("DELETE FROM climb_holds WHERE climb_id = ?", ids)
-    conn.executemany(
-        rows.CLIMB_HOLD_INSERT,
-        [r for c in climbs for r in rows.climb_hold_rows(c.id, c.holds_list, c.grade_ircra)],
-    )
+    rows.insert_climb_holds(conn, [r for c in climbs for r in rows.climb_hold_rows(c.id, c.holds_list, c.grade_ircra)])
 
 
 def _connect(target: str, uri: bool = False) -> sqlite3.Connection:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from mastoc.domain import holdslist
@@ -160,6 +161,38 @@ def climb_from_row(r: sqlite3.Row) -> Climb:
 CLIMB_HOLD_INSERT = (
     "INSERT OR IGNORE INTO climb_holds (hold_num, climb_id, role, grade_ircra) VALUES (?, ?, ?, ?)"
 )
+_USAGE_ADD = (
+    "INSERT INTO hold_grade_usage (hold_num, grade_key, n) VALUES (?, ?, ?) "
+    "ON CONFLICT (hold_num, grade_key) DO UPDATE SET n = n + excluded.n"
+)
+
+
+def insert_climb_holds(conn: sqlite3.Connection, index_rows: Iterable[tuple]) -> None:
+    """Insert climb<->hold index rows and count them in the hold usage statistics (`usage_schema`).
+
+    The only way rows enter `climb_holds` (a per-row trigger would cost half again the write time
+    of an import): the batch's new (hold, climb) pairs are counted once each, per grade, in one
+    `executemany`. Deletions are counted by a trigger, so cascades from deleted climbs are too.
+    """
+    batch = list(index_rows)
+    if not batch:
+        return
+    climb_ids = sorted({r[1] for r in batch})
+    existing: set[tuple[int, str]] = set()
+    for start in range(0, len(climb_ids), 500):
+        chunk = climb_ids[start:start + 500]
+        existing.update((r[0], r[1]) for r in conn.execute(
+            f"SELECT hold_num, climb_id FROM climb_holds WHERE climb_id IN ({', '.join('?' * len(chunk))})", chunk))
+    batch.sort(key=lambda r: (r[0], r[1]))  # B-tree order of the primary key: fewer pages touched
+    conn.executemany(CLIMB_HOLD_INSERT, batch)
+    added: dict[tuple[int, float], int] = {}
+    for hold, climb_id, _role, grade in batch:
+        if (hold, climb_id) in existing:
+            continue
+        existing.add((hold, climb_id))
+        key = (hold, -1.0 if grade is None else float(grade))
+        added[key] = added.get(key, 0) + 1
+    conn.executemany(_USAGE_ADD, [(h, g, n) for (h, g), n in added.items()])
 
 
 def climb_hold_rows(climb_id: str, holds_list: str, grade_ircra: float | None) -> list[tuple]:

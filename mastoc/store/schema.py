@@ -22,6 +22,7 @@ from mastoc.store import (
     lists_schema,
     names_schema,
     sync_schema,
+    usage_schema,
     walls_schema,
 )
 
@@ -238,7 +239,7 @@ def _script(conn: sqlite3.Connection, script: str) -> None:
 # Index i holds the migration from version i to version i + 1. Append only.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1, _v2, sync_schema.v3, sync_schema.v4, climb_edit_schema.migrate, names_schema.migrate,
-    walls_schema.v_walls, annotation_schema.migrate, lists_schema.migrate,
+    walls_schema.v_walls, annotation_schema.migrate, lists_schema.migrate, usage_schema.migrate,
 ]
 
 

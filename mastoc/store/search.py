@@ -250,12 +250,13 @@ def hold_stats(conn: sqlite3.Connection, face_id: str, q: ClimbQuery | None = No
     With `q`, only climbs matching `q` count (for heatmaps restricted to the current filter).
     """
     if q is None:
-        # Whole face: one pass over the index table (grades are copied there), restricted to the
-        # face's holds — a climb only references holds of its own face.
+        # Whole face: the per-hold, per-grade counts kept by triggers (schema step `usage_schema`),
+        # restricted to the face's holds — a climb only references holds of its own face.
         sql = (
-            "SELECT ch.hold_num, count(DISTINCT ch.climb_id), min(ch.grade_ircra), max(ch.grade_ircra) "
-            "FROM climb_holds ch WHERE ch.hold_num IN (SELECT num FROM holds WHERE face_id = ?) "
-            "GROUP BY ch.hold_num"
+            "SELECT u.hold_num, sum(u.n), min(CASE WHEN u.grade_key >= 0 THEN u.grade_key END), "
+            "max(CASE WHEN u.grade_key >= 0 THEN u.grade_key END) "
+            "FROM hold_grade_usage u WHERE u.n > 0 AND u.hold_num IN (SELECT num FROM holds WHERE face_id = ?) "
+            "GROUP BY u.hold_num"
         )
         return {r[0]: HoldStat(r[1], r[2], r[3]) for r in conn.execute(sql, (face_id,))}
     body, params = _from_and_where(conn, dataclasses.replace(q, face_id=face_id, limit=None, offset=0))

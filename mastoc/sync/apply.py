@@ -120,7 +120,7 @@ def apply_climb_actions(conn: sqlite3.Connection, actions: Sequence[ClimbAction]
                     "SELECT holds_list, grade_ircra FROM climbs WHERE id = ?", (a.local_id,)).fetchone()
             index_rows.extend(_index_rows(a.local_id, holds, grade))
         index_rows.sort(key=lambda r: (r[0], r[1]))  # primary-key order: far fewer B-tree page splits
-        conn.executemany(rows.CLIMB_HOLD_INSERT, index_rows)
+        rows.insert_climb_holds(conn, index_rows)
         written += len(index_rows)
     if new:
         conn.executemany(

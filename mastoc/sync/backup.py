@@ -299,7 +299,7 @@ def load_backup(
             for cid in changed:
                 row = by_id[incoming.get(cid, cid)]
                 index_rows.extend(rows.climb_hold_rows(cid, row[hl], row[gr]))
-            c.executemany(rows.CLIMB_HOLD_INSERT, index_rows)
+            rows.insert_climb_holds(c, index_rows)
             now = rows.now_ts()
             c.executemany("UPDATE climbs SET synced_at = ? WHERE id = ?", [(now, i) for i in changed])
             report.write_rows += len(index_rows)

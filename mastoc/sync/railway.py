@@ -565,7 +565,7 @@ def _write_local(c: Any, entity: str, values: dict[str, Any], *, exists: bool) -
     if entity == "climb":
         c.execute("DELETE FROM climb_trash WHERE climb_id = ?", (values["id"],))  # back from the server
         c.execute("DELETE FROM climb_holds WHERE climb_id = ?", (values["id"],))
-        c.executemany(rows.CLIMB_HOLD_INSERT, rows.climb_hold_rows(values["id"], vals["holds_list"], vals["grade_ircra"]))
+        rows.insert_climb_holds(c, rows.climb_hold_rows(values["id"], vals["holds_list"], vals["grade_ircra"]))
         if vals.get("stokt_id"):
             c.execute("DELETE FROM id_mappings WHERE entity_type = 'climb' AND ((mastoc_id = ? AND stokt_id != ?) "
                       "OR (stokt_id = ? AND mastoc_id != ?))", (values["id"], vals["stokt_id"], vals["stokt_id"], values["id"]))
@@ -762,7 +762,7 @@ def _copy_climb(c: Any, cur: dict[str, Any]) -> str:
               f"({', '.join('?' * (len(cols) + 3))})",
               (cid, *(rm.normalize("climb", cur)[col] for col in cols), "mastoc", rows.now_ts()))
     c.execute("UPDATE climbs SET name = ? WHERE id = ?", (f"{cur['name']} (my version)"[:255], cid))
-    c.executemany(rows.CLIMB_HOLD_INSERT, rows.climb_hold_rows(cid, cur["holds_list"], cur.get("grade_ircra")))
+    rows.insert_climb_holds(c, rows.climb_hold_rows(cid, cur["holds_list"], cur.get("grade_ircra")))
     return cid
 
 

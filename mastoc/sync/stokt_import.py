@@ -43,7 +43,7 @@ from mastoc.backends.errors import (
     TransientError,
 )
 from mastoc.backends.stokt import mapping
-from mastoc.backends.stokt.client import ClimbPage, StoktClient, check_id
+from mastoc.backends.stokt.client import IMPORT_PAGE_SIZE, ClimbPage, StoktClient, check_id
 from mastoc.edits.climbs import trashed_stokt_ids
 from mastoc.store import images, locks, paths, rows
 from mastoc.store.db import Store, StoreLockedError
@@ -54,7 +54,7 @@ from mastoc.sync.structure import Structure, apply_structure, build_structure, u
 BACKEND = "stokt"
 DEFAULT_FULL_EVERY = timedelta(days=7)
 IMPORT_CACHE_KIB = 128 * 1024
-PARALLEL_PAGES = 3  # pages in flight during a full pass (the transport's rate limit still applies)
+PARALLEL_PAGES = 4  # pages in flight during a full pass (the transport bounds requests in flight and rate)
 ProgressCallback = Callable[[int, int | None, str], None]
 """(pages done, pages expected or None, message)."""
 
@@ -305,7 +305,7 @@ def run_import(
     cancelled: Callable[[], bool] | None = None,
     full_every: timedelta = DEFAULT_FULL_EVERY,
     workers: int = 4,
-    page_size_hint: int | None = None,
+    page_size_hint: int | None = IMPORT_PAGE_SIZE,
 ) -> ImportPlan:
     """Import (or preview) a gym. See the module docstring. Raises `BackendError`s for failures
     that stop the run (auth, network, unknown gym); finished pages stay committed."""

@@ -7,7 +7,9 @@ What it does (API.md §15): `POST api/token-auth` (form or JSON) → `{"token"}`
 `{"nonFieldErrors"}`; `Token` auth on every `api/` call (401 `{"detail"}`); summary, walls (array),
 face setup, my-sent/my-set climbs (arrays); `gyms/{id}/climbs?max_age=N&page=P` generated from the
 union of the fixture pages (newest first, `max_age` against an injectable clock, configurable page
-size, absolute `next`/`previous` with its own host, keys sorted); media files (only the two fixture
+size, absolute `next`/`previous` with its own host, keys sorted; a `page_size` query is ignored as by
+DRF's default paginator unless `max_page_size` is set, then honoured up to it as DRF's
+`page_size_query_param` + `max_page_size` do, and kept verbatim in the links either way); media files (only the two fixture
 photos, by exact name, no auth); `POST api/faces/{id}/climbs` validated, remembered in `posted`,
 answered 201 with a climb object with a new UUID; `PATCH api/faces/{id}/climbs/{climbId}` (a partial
 creation body) and `DELETE api/climbs/{climbId}` only on climbs posted through it (403 otherwise, 404
@@ -112,9 +114,10 @@ class StoktStandin:
 
     def __init__(self, fixtures_dir: Path | str, *, page_size: int = 100, now: datetime | None = None,
                  username: str = "climber@example.com", password: str = "correct horse",
-                 port: int = 0) -> None:
+                 port: int = 0, max_page_size: int | None = None) -> None:
         self.fixtures_dir = Path(fixtures_dir)
         self.page_size = page_size
+        self.max_page_size = max_page_size  # None: a `page_size` query is ignored (DRF's default)
         self.now: datetime = now or DEFAULT_NOW
         self.username = username
         self.password = password
@@ -407,9 +410,16 @@ class StoktStandin:
         try:
             max_age = int(query["max_age"])
             page = int(query.get("page", "1"))
-            size = int(query.get("page_size", self.page_size))
         except (KeyError, ValueError):
             return 404, {"detail": "Not found."}, {}
+        size = self.page_size
+        if self.max_page_size and "page_size" in query:
+            try:  # DRF: a positive integer, clamped to max_page_size; anything else means the default
+                asked = int(query["page_size"])
+            except ValueError:
+                asked = 0
+            if asked > 0:
+                size = min(asked, self.max_page_size)
         if self.auth_fail_from_page is not None and page >= self.auth_fail_from_page:
             return 401, {"detail": "Invalid token."}, {}
         cutoff = self.now - timedelta(days=max_age)
@@ -424,8 +434,8 @@ class StoktStandin:
             q = {"max_age": str(max_age)}
             if p > 1:
                 q["page"] = str(p)
-            if "page_size" in query:
-                q["page_size"] = str(size)
+            if "page_size" in query:  # DRF rebuilds the links from the request's own query
+                q["page_size"] = query["page_size"]
             return f"{path}?{urlencode(sorted(q.items()))}"
 
         results = copy.deepcopy(items[(page - 1) * size: page * size])
@@ -682,8 +692,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
     ap.add_argument("--synthetic", type=int, default=0, help="replace the climbs by N synthetic ones")
     ap.add_argument("--page-size", type=int, default=100)
+    ap.add_argument("--max-page-size", type=int, default=None,
+                    help="honour a `page_size` query up to this (default: ignore it)")
     args = ap.parse_args(argv)
-    s = StoktStandin(args.fixtures, page_size=args.page_size)
+    s = StoktStandin(args.fixtures, page_size=args.page_size, max_page_size=args.max_page_size)
     if args.synthetic:
         s.set_climbs(synthetic_climbs(s, args.synthetic))
     s.latency = args.latency

@@ -22,6 +22,9 @@ DEFAULT_BASE_URL = "https://www.sostokt.com"
 ENV_BASE_URL = "MASTOC_STOKT_URL"
 USER_AGENT = "Stokt/6.1.13 (Android)"
 ALL_CLIMBS_MAX_AGE = 9999
+IMPORT_PAGE_SIZE = 1000
+"""The `page_size` an import asks for (API.md §3: a knob of the app, the server may ignore or clamp
+it; pages are followed through `next` and sized by what the server really returns)."""
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _MEDIA_NAME = re.compile(r"^[A-Za-z0-9._~\-+/ ()%]+$")
