@@ -21,41 +21,25 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
     QDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from mastoc.ui.sync_login import LoginDialog
-from mastoc.ui.sync_preview import PreviewView
+from mastoc.ui.sync_panel_build import TAB_PREVIEW, build_panel
+from mastoc.ui.sync_panel_feedback import FeedbackMixin
 from mastoc.ui.sync_words import (
     BACKEND_NAMES,
     OP_BACKEND,
     OP_NAMES,
     OPS_WHEN_ACTIVE,
-    PlainError,
     counts_text,
-    history_row,
     plain_error,
     when_text,
 )
 from mastoc.ui.tasks import TaskRunner
 
 PROGRESS_INTERVAL = 0.05  # s: at most ~20 progress updates a second reach the UI thread
-TAB_PREVIEW, TAB_HISTORY = range(2)
 
 
 class _Relay(QObject):
@@ -66,7 +50,7 @@ def load_facade() -> Any:
     return importlib.import_module("mastoc.sync.operations")
 
 
-class SyncPanel(QDialog):
+class SyncPanel(FeedbackMixin, QDialog):
     synced = Signal(object)          # RunReport: the store may have changed
     statusLoaded = Signal(object)    # BackendStatus
     previewReady = Signal(object)    # Preview
@@ -103,114 +87,10 @@ class SyncPanel(QDialog):
         self._tick.setInterval(250)
         self._tick.timeout.connect(self._on_tick)
         self.login_dialog: LoginDialog | None = None
-        self._build()
+        build_panel(self)
         self.resize(940, 640)
 
     # --- construction -------------------------------------------------------------------------
-
-    def _build(self) -> None:
-        conn = QGroupBox("Backend")
-        form = QFormLayout(conn)
-        self.backend_box = QComboBox()
-        self.backend_box.setObjectName("backend")
-        for key, text in BACKEND_NAMES.items():
-            self.backend_box.addItem(text, key)
-        self.backend_box.currentIndexChanged.connect(self._on_backend_chosen)
-        form.addRow("Active backend", self.backend_box)
-        self.conn_label = QLabel("…")
-        self.conn_label.setObjectName("connection")
-        self.conn_label.setTextFormat(Qt.TextFormat.RichText)
-        self.conn_label.setWordWrap(True)
-        self.login_btn = QPushButton("Log in…")
-        self.logout_btn = QPushButton("Log out")
-        self.login_btn.clicked.connect(self.open_login)
-        self.logout_btn.clicked.connect(self.logout)
-        row = QHBoxLayout()
-        row.addWidget(self.conn_label, 1)
-        row.addWidget(self.login_btn)
-        row.addWidget(self.logout_btn)
-        self.conn_title = QLabel("Connection")
-        form.addRow(self.conn_title, row)
-
-        self.op_box = QComboBox()
-        self.op_box.setObjectName("operation")
-        self.op_box.currentIndexChanged.connect(self._on_op_chosen)
-        self.full_box = QCheckBox("Full reconciliation")
-        self.full_box.setToolTip("Walk every page and flag what the backend no longer has (slower)")
-        self.delete_box = QCheckBox(self.tr("Also delete on Stokt"))
-        self.delete_box.setToolTip(self.tr("Climbs you deleted here are deleted on Stokt too (a separate choice)"))
-        self.delete_box.toggled.connect(lambda _on: self.preview is not None and self.start_preview())
-        self.preview_btn = QPushButton("Preview")
-        self.run_btn = QPushButton("Run")
-        self.cancel_btn = QPushButton("Cancel")
-        self.preview_btn.setDefault(True)
-        self.preview_btn.clicked.connect(self.start_preview)
-        self.run_btn.clicked.connect(self.start_run)
-        self.cancel_btn.clicked.connect(self.cancel)
-        ops_row = QHBoxLayout()
-        ops_row.addWidget(QLabel("Operation"))
-        ops_row.addWidget(self.op_box, 1)
-        ops_row.addWidget(self.full_box)
-        ops_row.addWidget(self.delete_box)
-        ops_row.addWidget(self.preview_btn)
-        ops_row.addWidget(self.run_btn)
-        ops_row.addWidget(self.cancel_btn)
-
-        self.progress = QProgressBar()
-        self.progress.setObjectName("progress")
-        self.progress.setTextVisible(True)
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
-        self.step_label = QLabel("")
-        self.step_label.setObjectName("step")
-        prog_row = QHBoxLayout()
-        prog_row.addWidget(self.progress, 2)
-        prog_row.addWidget(self.step_label, 3)
-
-        self.message = QLabel("")
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.retry_btn = QPushButton("Retry")
-        self.retry_btn.clicked.connect(self.retry)
-        self.retry_btn.hide()
-        msg_row = QHBoxLayout()
-        msg_row.addWidget(self.message, 1)
-        msg_row.addWidget(self.retry_btn, 0, Qt.AlignmentFlag.AlignTop)
-
-        self.counts_label = QLabel("")
-        self.counts_label.setObjectName("counts")
-        self.counts_label.setWordWrap(True)
-        self.preview_view = PreviewView()
-        pv = QWidget()
-        pl = QVBoxLayout(pv)
-        pl.setContentsMargins(0, 4, 0, 0)
-        pl.addWidget(self.counts_label)
-        pl.addWidget(self.preview_view, 1)
-        self.history = QTableWidget(0, 5)
-        self.history.setObjectName("history")
-        self.history.setHorizontalHeaderLabels(["When", "Backend", "Direction", "Counts", "Outcome"])
-        self.history.verticalHeader().hide()
-        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.history.setWordWrap(False)
-        hh = self.history.horizontalHeader()
-        for c in (0, 1, 2):
-            hh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        hh.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(pv, "Preview")
-        self.tabs.addTab(self.history, "History")
-        self.tabs.currentChanged.connect(lambda i: self.load_history() if i == TAB_HISTORY else None)
-
-        lay = QVBoxLayout(self)
-        lay.addWidget(conn)
-        lay.addLayout(ops_row)
-        lay.addLayout(prog_row)
-        lay.addLayout(msg_row)
-        lay.addWidget(self.tabs, 1)
-        self._set_busy("")
 
     # --- opening ------------------------------------------------------------------------------
 
@@ -466,117 +346,6 @@ class SyncPanel(QDialog):
         self.step_label.setText("Cancelling after the current batch…")
         self.cancel_btn.setEnabled(False)
 
-    def _failed(self, job: int, exc: Exception, again: Callable[[], None]) -> None:
-        if job != self._job:
-            return
-        self._set_busy("")
-        self._end_progress()
-        err = plain_error(exc, self.op_backend())
-        if err.kind == "cancelled" or (self._cancel.is_set() and err.kind in ("other", "cancelled")):
-            self._set_message("Cancelled. The store is consistent; nothing half-written.")
-            return
-        if err.kind == "stale":
-            again = self.start_preview
-        self._show_error(err, again)
-        if again == self.start_run:
-            self.synced.emit(None)  # earlier batches may have landed
-            self.load_history()
-        self.refresh_status()
-
-    def _show_error(self, err: PlainError, again: Callable[[], None] | None) -> None:
-        self._retry = again
-        self._set_message(err.text, error=True)
-        self.retry_btn.setVisible(again is not None)
-        if err.kind == "auth":
-            self.retry_btn.setText("Log in…")
-            self._retry = self.open_login
-            self.retry_btn.show()
-        else:
-            self.retry_btn.setText("Retry")
-        if again is not None and err.retry_in:
-            self._retry_at = time.monotonic() + err.retry_in
-            self._retry_text = err.text.split(";")[0]
-            self._tick.start()
-        self.errorShown.emit(err.text)
-
-    def retry(self) -> None:
-        again = self._retry
-        self._stop_countdown()
-        if again is not None:
-            self.retry_btn.hide()
-            again()
-
-    def _stop_countdown(self) -> None:
-        self._retry_at = None
-        self._wait_until = None
-        self._tick.stop()
-
-    def _on_tick(self) -> None:
-        now = time.monotonic()
-        if self._retry_at is not None:
-            left = self._retry_at - now
-            if left <= 0:
-                self.retry()
-            else:
-                self.message.setText(f"{self._retry_text}; retrying in {int(left + 0.99)} s")
-        elif self._wait_until is not None:
-            left = self._wait_until - now
-            if left <= 0:
-                self._wait_until = None
-                self._tick.stop()
-                self.step_label.setText(f"{self._wait_step}; retrying now")
-            else:
-                self.step_label.setText(f"{self._wait_step}; retrying in {int(left + 0.99)} s")
-        else:
-            self._tick.stop()
-
-    def _on_progress(self, job: int, p: Any) -> None:
-        if job != self._job or not self.busy:
-            return
-        if p.total:
-            self.progress.setRange(0, int(p.total))
-            self.progress.setValue(min(int(p.done), int(p.total)))
-            self.progress.setFormat("%v of %m done")
-        else:
-            self.progress.setRange(0, 0)
-        if self._cancel.is_set():
-            return
-        if p.wait_seconds:
-            self._wait_step = wait_words(p.step, self.op_backend())
-            self._wait_until = time.monotonic() + float(p.wait_seconds)
-            self._on_tick()
-            self._tick.start()
-        else:
-            self._wait_until = None
-            self._last_step = p.step
-            self.step_label.setText(p.step)
-
-    def _end_progress(self) -> None:
-        self._wait_until = None
-        self._tick.stop()
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)  # idle: an empty bar (the message says how it ended)
-        self.progress.setFormat("")
-        self.step_label.setText("")
-
-    # --- history ------------------------------------------------------------------------------
-
-    def load_history(self) -> None:
-        self.tasks.submit(self.ops.history, self.directory, key="sync-history", on_done=self._history_loaded,
-                          on_error=lambda e: self._show_error(plain_error(e), None))
-
-    def _history_loaded(self, runs: list[dict]) -> None:
-        self.history.setRowCount(len(runs))
-        for r, run in enumerate(runs):
-            for c, text in enumerate(history_row(run)):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                self.history.setItem(r, c, item)
-        self.historyLoaded.emit(runs)
-
-    def history_texts(self) -> list[tuple[str, ...]]:
-        return [tuple(self.history.item(r, c).text() for c in range(5)) for r in range(self.history.rowCount())]
-
     # --- state --------------------------------------------------------------------------------
 
     def _drop_preview(self) -> None:
@@ -608,12 +377,6 @@ class SyncPanel(QDialog):
         if was != bool(what):
             self.busyChanged.emit(bool(what))
 
-    def _set_message(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #b00020;" if error else "")
-        self.message.setText(text)
-        if not error:
-            self.retry_btn.hide()
-
 
 def _accepts(fn: Callable, name: str) -> bool:
     """Whether the facade function takes keyword `name` (the delete-on-Stokt choice is newer than some)."""
@@ -623,14 +386,6 @@ def _accepts(fn: Callable, name: str) -> bool:
         return name in inspect.signature(fn).parameters
     except (TypeError, ValueError):
         return False
-
-
-def wait_words(reason: str, backend: str) -> str:
-    """What a wait inside an operation is about: "Stokt is rate limiting", "network problem"…"""
-    head = reason.split(";")[0].strip()
-    if head.startswith("rate limited"):
-        return "Stokt is rate limiting" if backend == "stokt" else "The mastoc server is rate limiting"
-    return head[:1].upper() + head[1:]
 
 
 def _esc(text: str | None) -> str:

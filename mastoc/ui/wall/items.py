@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPolygonItem
 
-from mastoc.ui.styles import HIDDEN, HoldStyle, Stroke, rgba
+from mastoc.ui.styles import HIDDEN, TAPE, TAPE_CASING, HoldStyle, Stroke, rgba
 from mastoc.ui.wall.model import Point, WallHold
 
 
@@ -75,3 +75,16 @@ class HoldItem(QGraphicsPolygonItem):
         elif self._top is not None:
             self._top.setVisible(False)
         self.setVisible(True)
+
+
+def tape_pens(outline_width: float) -> tuple[QPen, QPen]:
+    """The start tapes' pens: a dark casing under a white tape, both cosmetic (screen pixels)."""
+    casing = QPen(QColor(*rgba(TAPE_CASING)))
+    casing.setWidthF(outline_width * 2.2 + 2)
+    casing.setCosmetic(True)
+    casing.setCapStyle(Qt.PenCapStyle.RoundCap)
+    tape = QPen(QColor(*rgba(TAPE)))
+    tape.setWidthF(outline_width * 2.2)
+    tape.setCosmetic(True)
+    tape.setCapStyle(Qt.PenCapStyle.FlatCap)
+    return casing, tape

@@ -22,7 +22,7 @@ from mastoc.domain.models import Role
 from mastoc.ui import styles
 from mastoc.ui.styles import SearchState
 from mastoc.ui.wall import overlay
-from mastoc.ui.wall.items import HoldItem, qbrush, qpen, qpolygon
+from mastoc.ui.wall.items import HoldItem, qbrush, qpen, qpolygon, tape_pens
 from mastoc.ui.wall.model import HoldIndex, WallHold
 from mastoc.ui.wall.modes import NO_MODIFIER, BrowseMode, HeatmapMode, HoldSearchMode, Mode, WallMode
 from mastoc.ui.wall.photo import PhotoItem, drawn_board, extent
@@ -343,15 +343,8 @@ class WallScene(QGraphicsScene):
         self._selected.setPen(qpen(sel.outline))
         self._selected.setBrush(qbrush(sel.fill))
         self._selected.setZValue(sel.z)
-        casing = QPen(QColor(*styles.rgba(styles.TAPE_CASING)))
-        casing.setWidthF(w * 2.2 + 2)
-        casing.setCosmetic(True)
-        casing.setCapStyle(Qt.PenCapStyle.RoundCap)
+        casing, tape = tape_pens(w)
         self._tape_casing.setPen(casing)
-        tape = QPen(QColor(*styles.rgba(styles.TAPE)))
-        tape.setWidthF(w * 2.2)
-        tape.setCosmetic(True)
-        tape.setCapStyle(Qt.PenCapStyle.FlatCap)
         self._tape.setPen(tape)
 
     def _refresh(self) -> None:
