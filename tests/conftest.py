@@ -21,6 +21,19 @@ def fixtures_dir() -> Path:
     return FIXTURES
 
 
+@pytest.fixture(scope="session")
+def loaded_template(tmp_path_factory: pytest.TempPathFactory, fixtures_dir: Path) -> Path:
+    """A store loaded from the real Stokt backup, once per session; tests copy it, never write it."""
+    from mastoc.store.db import Store
+    from mastoc.sync.backup import load_backup
+
+    d = tmp_path_factory.mktemp("loaded")
+    with Store.open(d) as store:
+        report = load_backup(store, [fixtures_dir])
+        assert not report.problems, report.problems
+    return d
+
+
 @pytest.fixture()
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh, empty mastoc data directory, also set as $MASTOC_DATA_DIR."""

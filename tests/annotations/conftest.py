@@ -8,22 +8,12 @@ from pathlib import Path
 import pytest
 
 from mastoc.store.db import Store
-from mastoc.sync.backup import load_backup
-
-
-@pytest.fixture(scope="session")
-def annotated_template(tmp_path_factory: pytest.TempPathFactory, fixtures_dir: Path) -> Path:
-    d = tmp_path_factory.mktemp("loaded")
-    with Store.open(d) as store:
-        report = load_backup(store, [fixtures_dir])
-        assert not report.problems, report.problems
-    return d
 
 
 @pytest.fixture()
-def store_dir(annotated_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def store_dir(loaded_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     d = tmp_path / "store"
-    shutil.copytree(annotated_template, d)
+    shutil.copytree(loaded_template, d)
     monkeypatch.setenv("MASTOC_DATA_DIR", str(d))
     return d
 

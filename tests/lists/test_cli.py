@@ -35,7 +35,7 @@ def three(store_dir: Path) -> list[str]:
 
 
 def test_cli_round(capsys: pytest.CaptureFixture[str], store_dir: Path, three: list[str], tmp_path: Path,
-                   lists_template: Path) -> None:
+                   loaded_template: Path) -> None:
     code, out, _ = run(capsys, store_dir, "list", "create", "Winter circuit", "--type", "circuit",
                        "--description", "blue tape", "--public")
     assert code == 0 and "Winter circuit" in out
@@ -64,7 +64,7 @@ def test_cli_round(capsys: pytest.CaptureFixture[str], store_dir: Path, three: l
     f = tmp_path / "circuit.json"
     assert run(capsys, store_dir, "list", "export", "Winter circuit", str(f))[0] == 0
     other = tmp_path / "other"
-    shutil.copytree(lists_template, other)
+    shutil.copytree(loaded_template, other)
     for _ in range(2):
         code, out, err = run(capsys, other, "list", "import", str(f))
         assert code == 0, err

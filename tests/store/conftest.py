@@ -8,16 +8,6 @@ from pathlib import Path
 import pytest
 
 from mastoc.store.db import Store
-from mastoc.sync.backup import load_backup
-
-
-@pytest.fixture(scope="session")
-def loaded_template(tmp_path_factory: pytest.TempPathFactory, fixtures_dir: Path) -> Path:
-    d = tmp_path_factory.mktemp("loaded")
-    with Store.open(d) as store:
-        report = load_backup(store, [fixtures_dir])
-        assert not report.problems, report.problems
-    return d
 
 
 @pytest.fixture()
