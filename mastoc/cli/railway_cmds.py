@@ -152,8 +152,9 @@ def _print_sync(pv: Any, report: Any) -> None:
         if i.category == "conflict":
             for name, base, mine, theirs in i.compare:  # field by field: the base, mine and theirs
                 print(f"        {name}: at the last sync {_shown(base)} · mine {_shown(mine)} · theirs {_shown(theirs)}")
-    for w in getattr(pv, "warnings", [])[:20]:
-        print(f"note: {w}", file=sys.stderr if report is not None else sys.stdout)
+    if report is None:  # (a run's message carries its notes)
+        for w in getattr(pv, "warnings", [])[:20]:
+            print(f"note: {w}")
     if report is not None:
         print(report.message)
         for e in report.errors[:20]:

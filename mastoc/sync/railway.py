@@ -416,6 +416,9 @@ def _hold_back(conn: Any, plan: SyncPlan, state: dict[tuple[str, str], tuple[str
         "hold": {r[0]: r[1] for r in conn.execute("SELECT id, face_id FROM holds")},
         "hold_annotation": {r[0]: r[1] for r in conn.execute(
             "SELECT a.id, h.face_id FROM hold_annotations a JOIN holds h ON h.id = a.hold_id")},
+        # a list item points at a climb: it waits with the climb (the server would refuse it: "Climb not found")
+        "list_item": {r[0]: r[1] for r in conn.execute(
+            "SELECT i.id, c.face_id FROM list_items i JOIN climbs c ON c.id = i.climb_id")},
     }
     waiting: dict[str, int] = {}
     missing: set[str] = set()
@@ -430,7 +433,8 @@ def _hold_back(conn: Any, plan: SyncPlan, state: dict[tuple[str, str], tuple[str
     if missing:
         names = [r[0] or r[1] or fid for fid in sorted(missing) for r in
                  [conn.execute("SELECT name, stokt_id FROM faces WHERE id = ?", (fid,)).fetchone() or (None, None)]]
-        words = {"climb": "climb(s)", "hold": "hold(s)", "hold_annotation": "hold annotation(s)"}
+        words = {"climb": "climb(s)", "hold": "hold(s)", "hold_annotation": "hold annotation(s)",
+                 "list_item": "list item(s)"}
         what = ", ".join(f"{n} {words[e]}" for e, n in sorted(waiting.items()))
         plan.warnings.append(NO_WALL.format(faces=", ".join(repr(n) for n in names), what=what))
     rest = [a for a in held if face_of.get(a.entity, {}).get(a.key) not in missing and a.key not in missing]

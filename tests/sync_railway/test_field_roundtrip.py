@@ -41,6 +41,13 @@ LOCAL_TABLES = {
     "id_mappings": "which records THIS device received from / sent to Stokt (B never talked to Stokt)",
     "climb_trash": "this device's deleted climbs, for undo (deletions travel as tombstones)",
     "stokt_push_base": "this device's base for pushing its edits of Stokt climbs to Stokt",
+    "hold_grade_usage": "derived: heatmap counts kept from climb_holds as it is written",
+    "annotation_bits": "the bit number of each annotation value for the condition/grip search (made by the migration)",
+    "hold_flags": "derived: each hold's effective condition/grip bits, kept from hold_annotations and hold_consensus",
+    "hold_consensus": "the server's consensus per hold as this device last received it (the server computes it)",
+    "sync_deferred": "records this device received for holds it does not have yet, applied by a later sync",
+    "climb_hold_flags": "climbs using a hold that THIS device moved, reshaped or removed (a wall reset made here)",
+    "climb_log": "the climber's logbook on this device (sessions, sends from Stokt); the server has no logbook yet",
 }
 
 # (table, column) that may differ, and why
@@ -48,6 +55,8 @@ DEVICE_LOCAL = {
     ("climbs", "synced_at"): "when this device last received the climb from Stokt",
     ("climbs", "remote_deleted_at"): "this device's Stokt import saw the climb vanish upstream",
     ("faces", "synced_at"): "when this device last received the face from Stokt",
+    ("climb_lists", "synced_at"): "when this device last synced the list",
+    ("climbs", "hold_flags"): "derived from hold_flags (the annotations as this device sees them, mine first)",
     **{(t, "updated_at"): "when this device last wrote the row (each device's own clock: sync order comes from the "
                           "changes feed and content hashes, never from timestamps)"
        for t in ("gyms", "walls", "faces", "climbs", "hold_annotations", "climb_lists")},
