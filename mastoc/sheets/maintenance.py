@@ -146,7 +146,7 @@ def write_sheet(store: Store, face: Face, items: list[MaintenanceItem], target: 
 def _fonts() -> tuple[str, str]:
     """A Unicode TrueType font when the system has DejaVu (names like "Stōkt"), else Helvetica."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     base = Path("/usr/share/fonts/truetype/dejavu")
     try:
@@ -154,7 +154,7 @@ def _fonts() -> tuple[str, str]:
             pdfmetrics.registerFont(TTFont("DejaVuSans", str(base / "DejaVuSans.ttf")))
             pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(base / "DejaVuSans-Bold.ttf")))
         return "DejaVuSans", "DejaVuSans-Bold"
-    except Exception:  # noqa: BLE001 (no such font file: the built-in one)
+    except (OSError, TTFError):  # no such font file: the built-in one
         return "Helvetica", "Helvetica-Bold"
 
 

@@ -79,13 +79,18 @@ def start_server_on(url: str, data: Path, prepare: Any = None) -> LiveServer:
     if prepare is not None:
         prepare(app)
     live = LiveServer(app, free_port()).start()
-    import requests
-
-    r = requests.post(f"{live.url}/api/auth/register", json={"email": EMAIL, "username": "climber",
-                                                             "password": PASSWORD, "full_name": "Climber"}, timeout=10)
-    assert r.status_code == 201, r.text
+    register(live.url, EMAIL, "climber", PASSWORD, "Climber")
     live.sql("UPDATE users SET role = 'admin' WHERE email = :e", e=EMAIL)
     return live
+
+
+def register(url: str, email: str, username: str, password: str, full_name: str) -> None:
+    """Create an account on the live server, as a new user does."""
+    import requests
+
+    r = requests.post(f"{url}/api/auth/register", json={"email": email, "username": username, "password": password,
+                                                        "full_name": full_name}, timeout=10)
+    assert r.status_code == 201, r.text
 
 
 @pytest.fixture()

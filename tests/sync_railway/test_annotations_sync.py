@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import requests
-
 from mastoc.edits import annotations as edit
 from mastoc.store import annotations as reads
 from mastoc.store.db import Store
 from mastoc.sync import operations as ops
-from tests.sync_railway.conftest import LiveServer, device, sync
+from tests.sync_railway.conftest import LiveServer, device, register, sync
 from tests.sync_railway.test_two_devices import _personal_wall
 
 
@@ -76,10 +74,7 @@ def test_two_accounts_meet_in_the_consensus(tmp_path: Path, server: LiveServer):
     a = device(tmp_path, "a", server)
     _face, holds = _personal_wall(a)
     assert sync(a)[1].ok
-    r = requests.post(f"{server.url}/api/auth/register", json={"email": "other@example.org", "username": "other",
-                                                              "password": "password-456", "full_name": "Other"},
-                      timeout=10)
-    assert r.status_code == 201, r.text
+    register(server.url, "other@example.org", "other", "password-456", "Other")
     c = tmp_path / "c"
     c.mkdir()
     ops.login("railway", "other@example.org", "password-456", url=server.url, data_dir=c)

@@ -9,7 +9,7 @@ from pathlib import Path
 from mastoc.edits import lists as lists_ops
 from mastoc.store.db import Store
 from mastoc.sync import operations as ops
-from tests.sync_railway.conftest import LiveServer, device, sync
+from tests.sync_railway.conftest import LiveServer, device, register, sync
 from tests.sync_railway.test_two_devices import _climb, _personal_wall
 
 
@@ -72,7 +72,6 @@ def test_lists_travel_and_a_reorder_on_both_sides_is_a_conflict(tmp_path: Path, 
 
 def test_a_private_list_stays_with_its_owner(tmp_path: Path, server: LiveServer) -> None:
     """Another account of the server sees a public list, not a private one."""
-    import requests
 
     a = device(tmp_path, "a", server)
     face, _holds = _personal_wall(a)
@@ -83,9 +82,7 @@ def test_a_private_list_stays_with_its_owner(tmp_path: Path, server: LiveServer)
         lists_ops.add_items(s, private, [cid])
         lists_ops.add_items(s, public, [cid])
     assert sync(a)[1].ok
-    r = requests.post(f"{server.url}/api/auth/register", json={"email": "other@example.org", "username": "other",
-                                                               "password": "password-456", "full_name": "Other"}, timeout=10)
-    assert r.status_code == 201, r.text
+    register(server.url, "other@example.org", "other", "password-456", "Other")
     b = tmp_path / "b"
     b.mkdir()
     ops.login("railway", "other@example.org", "password-456", url=server.url, data_dir=b)

@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 from mastoc.cli import main
 from mastoc.sync import operations as ops
 from tests.server.conftest import fresh_pg_database
 from tests.stokt.standin import StoktStandin
-from tests.sync_railway.conftest import LiveServer, start_server_on, sync
+from tests.sync_railway.conftest import LiveServer, register, start_server_on, sync
 
 CLIMBER, CLIMBER_PASSWORD = "new.climber@example.org", "password-456"
 
@@ -32,10 +31,7 @@ def standin(fixtures_dir: Path):
 
 
 def _climber_device(tmp_path: Path, server: LiveServer, standin: StoktStandin) -> Path:
-    r = requests.post(f"{server.url}/api/auth/register", json={"email": CLIMBER, "username": "newclimber",
-                                                               "password": CLIMBER_PASSWORD, "full_name": "New"},
-                      timeout=10)
-    assert r.status_code == 201, r.text
+    register(server.url, CLIMBER, "newclimber", CLIMBER_PASSWORD, "New")
     d = tmp_path / "climber"
     d.mkdir()
     ops.login("railway", CLIMBER, CLIMBER_PASSWORD, url=server.url, data_dir=d)
