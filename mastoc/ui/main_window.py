@@ -197,7 +197,7 @@ class MainWindow(IoMixin, ListsMixin, ClimbNavMixin, SetWiring, QMainWindow):
             return
         self.prefs.filters = self.filters.filters()
         q = self.current_query()
-        self.count_label.setText("Counting…")
+        self.count_label.setText(self.tr("Counting…"))
         self._advance_to = None
         self._check_current = True
         self.model.set_query(q)
@@ -209,7 +209,7 @@ class MainWindow(IoMixin, ListsMixin, ClimbNavMixin, SetWiring, QMainWindow):
     def _on_counts(self, matching: int, total: int) -> None:
         n = len(self.scene.search)
         why = (" · " + (self.tr("1 hold in the hold search") if n == 1 else self.tr("%1 holds in the hold search").replace("%1", str(n)))) if n else ""
-        self.count_label.setText(f"<b>{matching:,}</b> of {total:,} climbs{why}")
+        self.count_label.setText(self.tr("<b>{0}</b> of {1} climbs{2}").format(f"{matching:,}", f"{total:,}", why))
         self._maybe_ready()
 
     def _on_page(self, loaded: int) -> None:

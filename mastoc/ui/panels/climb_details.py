@@ -30,7 +30,7 @@ class ClimbDetails(QLabel):
     def show_climb(self, climb: Climb | None, system: str, position: str = "") -> None:
         self.climb = climb
         if climb is None:
-            self.setText("<i>No climb selected.</i><br>Pick one in the list, or click a hold on the wall.")
+            self.setText(self.tr("<i>No climb selected.</i><br>Pick one in the list, or click a hold on the wall."))
             return
         e = html.escape
         grade = grades.label(system, climb.grade_ircra)

@@ -72,7 +72,7 @@ class FilterBar(QWidget):
         row2.addWidget(self.changed_holds)
         grid.addLayout(row2, 2, 0, 1, 3)
         row3 = QHBoxLayout()
-        row3.addWidget(QLabel("Sort"))
+        row3.addWidget(QLabel(self.tr("Sort")))
         row3.addWidget(self.sort, 1)
         row3.addStretch(1)
         row3.addWidget(self.reset_btn)

@@ -60,7 +60,7 @@ class HeatmapPanel(QWidget):
         self.kind = QComboBox()
         for key, text in HEAT_KINDS.items():
             self.kind.addItem(text, key)
-        self.restrict = QCheckBox("Only climbs matching the filters")
+        self.restrict = QCheckBox(self.tr("Only climbs matching the filters"))
         self.legend = HeatLegend()
         self.note = QLabel("")
         self.note.setWordWrap(True)
