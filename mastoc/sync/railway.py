@@ -43,6 +43,7 @@ from mastoc.store import images, paths, rows
 from mastoc.store.db import Store
 from mastoc.sync import railway_annotations as ra
 from mastoc.sync import railway_map as rm
+from mastoc.sync.railway_pull import PullWriter
 from mastoc.sync.railway_session import BACKEND, client_for, save_tokens
 
 __all__ = ["BACKEND", "SyncPlan", "SyncReport", "apply_sync", "client_for", "pending_changes", "plan_sync",
@@ -594,17 +595,6 @@ def _climb_deleted(c: Any, item_id: str) -> bool:
     return r is not None
 
 
-def _can_insert(c: Any, entity: str, v: dict[str, Any]) -> str | None:
-    """Why a pulled row cannot be written (a parent this device cannot see), or None."""
-    parents = {"climb_personal": [("climbs", "id")], "face": [("gyms", "gym_id")], "wall": [("gyms", "gym_id")], "hold": [("faces", "face_id")], "climb": [("faces", "face_id")],
-               "hold_annotation": [("holds", "hold_id")],
-               "list_item": [("climb_lists", "list_id"), ("climbs", "climb_id")]}.get(entity, [])
-    for table, col in parents:
-        if c.execute(f"SELECT 1 FROM {table} WHERE id = ?", (v.get(col),)).fetchone() is None:
-            return f"{entity} {v['id']}: its {col[:-3]} is not on this device; skipped"
-    return None
-
-
 def apply_sync(store: Store, client: RailwayClient, plan: SyncPlan, *, resolutions: dict[str, str] | None = None,
                default_resolution: str | None = None, progress: Say | None = None,
                cancelled: Callable[[], bool] | None = None) -> SyncReport:
@@ -669,16 +659,18 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
             images.record(c, info, f"railway:{a.remote_id}")
             _set_state(c, "image", info.sha256, a.remote_id, None)
         rep.add("image", "downloaded")
-    # 2. pulls and conflict decisions, in one transaction
-    say("Writing what the server sent", 0, None)
+    # 2. pulls and conflict decisions, in one transaction (the rows taken are written in batches)
+    pulls = [a for a in plan.actions if a.direction == "pull" and a.entity != "image" and a.kind != "download"]
+    say("Writing what the server sent", 0, len(pulls) or None)
     stale = 0
     both: list[str] = []
     mine: dict[tuple[str, str], str] = {}  # (entity, local id) -> remote id
     locals_ = {e: _locals(conn, e) for e in rm.ORDER}
     with store.transaction() as c:
-        for a in plan.actions:
-            if a.direction != "pull" or a.entity == "image" or a.kind == "download":
-                continue
+        pw = PullWriter(c, BACKEND)
+        for n, a in enumerate(pulls):
+            if n % 500 == 0 and n:
+                say("Writing what the server sent", n, len(pulls))
             cur = locals_[a.entity].get(a.key)
             now_hash = rm.content_hash(a.entity, cur) if cur else None
             if a.kind == "conflict":
@@ -688,6 +680,7 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
                     rep.conflicts_left += 1
                     rep.add(a.entity, "conflict")
                     continue
+                pw.flush()
                 c.execute("INSERT INTO sync_conflicts (backend, entity_type, local_id, remote_id, local_version, "
                           "remote_version, resolution, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                           (BACKEND, a.entity, a.key, a.remote_id, json.dumps(cur, default=str) if cur else None,
@@ -704,8 +697,9 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
                     both.append(copy_id)
                 if a.remote is None:
                     _delete_local(c, a.entity, a.key, "deleted on the server (conflict: theirs)")
+                    pw.forget(a.entity, a.key)
                     continue
-                _take_remote(c, a, cur is not None, rep)
+                _take_remote_batched(pw, a, cur is not None, rep)
                 continue
             if now_hash != a.local_hash:
                 if a.remote is not None and now_hash == rm.content_hash(a.entity, a.remote):
@@ -716,17 +710,22 @@ def _apply(store: Store, client: RailwayClient, plan: SyncPlan, rep: SyncReport,
                 rep.errors.append(f"{a.entity} {a.title!r} changed here since the preview; left for the next sync")
                 continue
             if a.kind == "deleted_upstream":
+                pw.flush()
                 if a.entity == "list_item" and _climb_deleted(c, a.key):
                     continue  # the server drops the items of a deleted climb; this device keeps them, flagged
                 _delete_local(c, a.entity, a.key, "deleted on the server")
+                pw.forget(a.entity, a.key)
                 rep.add(a.entity, "deleted_upstream")
             elif a.kind in ("new", "updated", "matched"):
                 if a.kind != "matched":
-                    why = _can_insert(c, a.entity, a.remote or {})
+                    why = pw.missing_parent(a.entity, a.remote or {})
                     if why:
                         rep.errors.append(why)
                         continue
-                _take_remote(c, a, cur is not None, rep, count=a.kind != "matched")
+                _take_remote_batched(pw, a, cur is not None, rep, count=a.kind != "matched")
+        pw.flush()
+        if pulls:
+            say("Writing what the server sent", len(pulls), len(pulls))
         ra.write(c, BACKEND, plan.consensus, plan.deferred)
         if not rep.conflicts_left and not stale:
             c.execute("INSERT INTO sync_cursors (backend, key, value) VALUES (?, 'changes_cursor', ?) "
@@ -778,11 +777,13 @@ def _adopt_id(c: Any, a: Action) -> None:
         a.key = a.remote["id"]
 
 
-def _take_remote(c: Any, a: Action, exists: bool, rep: SyncReport, count: bool = True) -> None:
+def _take_remote_batched(pw: PullWriter, a: Action, exists: bool, rep: SyncReport, count: bool = True) -> None:
+    """`_take_remote` through the pull transaction's batch writer."""
     assert a.remote is not None
-    _adopt_id(c, a)
-    _write_local(c, a.entity, a.remote, exists=exists)
-    _set_state(c, a.entity, a.key, a.remote_id, a.remote)
+    if a.entity == "hold_annotation" and a.remote["id"] != a.key:
+        pw.flush()
+        _adopt_id(pw.c, a)
+    pw.take(a.entity, a.key, a.remote_id, a.remote, exists=exists)
     if count:
         rep.add(a.entity, a.kind if a.kind != "conflict" else "updated")
 
