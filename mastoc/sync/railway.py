@@ -52,6 +52,7 @@ __all__ = ["BACKEND", "SyncPlan", "SyncReport", "apply_sync", "client_for", "pen
 Say = Callable[[str, int, int | None], None]
 _CHUNK = 200
 PULL_KINDS = ("new", "updated", "deleted_upstream")
+CHANGES_PAGE = 1000  # changes per feed page (the server allows 5,000): ~1 MB, parsed in a few ms
 PUSH_KINDS = ("create", "update", "delete_remote", "upload")
 
 
@@ -267,16 +268,19 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
     plan.user_id, plan.is_admin = str(me.get("id")), me.get("role") == "admin"
     latest: dict[tuple[str, str], dict[str, Any]] = ra.load_deferred(conn, BACKEND)  # feed records win
     say("Reading the server's changes", 0, None)
+    start = plan.cursor_from
     for pages, page in enumerate(_changes(client, plan.cursor_from), 1):
         if page.reset:
             latest.clear()
+            start = 0
             plan.warnings.append("the server's change history was reset; everything was compared again")
         for ch in page.changes:
             key = (str(ch["entity"]), str(ch["id"]))
             latest.pop(key, None)  # keep feed order of the LAST change
             latest[key] = ch
         plan.cursor_to = page.cursor
-        say(f"Reading the server's changes (page {pages})", pages, None)
+        # determinate: how far the cursor is between where this sync started and the server's latest change
+        say(f"Reading the server's changes (page {pages})", max(0, page.cursor - start), max(1, page.latest - start))
         if cancelled is not None and cancelled():
             raise CancelledError("cancelled")
     state = _state(conn)
@@ -294,12 +298,16 @@ def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = Non
     tomb = {(r[0], r[1]) for r in conn.execute("SELECT entity_type, entity_id FROM tombstones")}
     locals_ = {e: _locals(conn, e) for e in rm.ORDER}
     ann_by_hold = {v["hold_id"]: k for k, v in locals_["hold_annotation"].items()}
-    say("Comparing", 0, None)
+    say("Comparing", 0, len(latest) or None)
+    compared = 0
     for entity in rm.ORDER:
         unchanged = 0
         for (e, rid), ch in latest.items():
             if e != entity:
                 continue
+            compared += 1
+            if compared % 1000 == 0:
+                say("Comparing", compared, len(latest))
             remote = rm.remote_to_local(entity, ch["data"], lk) if ch["op"] == "upsert" and ch["data"] else None
             if entity == "hold_annotation" and ch["op"] == "upsert" and remote is None and ch["data"]:
                 ra.defer(plan.deferred, plan.warnings, entity, rid, ch)  # its hold is not here: kept for later
@@ -385,7 +393,7 @@ def compare_versions(entity: str, base: dict[str, Any] | None, mine: dict[str, A
 def _changes(client: RailwayClient, since: int) -> Any:
     """The changes feed's pages; an older server without one gets one clear message."""
     try:
-        yield from client.iter_changes(since)
+        yield from client.iter_changes(since, limit=CHANGES_PAGE)
     except NotFoundError as exc:
         if "/api/changes" not in str(exc):
             raise

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -70,44 +71,92 @@ WRITTEN: dict[str, tuple[str, ...]] = {
 KEEP_ON_UPDATE: dict[str, tuple[str, ...]] = {"face": ("gym_id", "picture_path"), "hold": ("centroid_str", "area")}
 
 
-def _norm(field: str, value: Any) -> Any:
-    if field in ("is_private", "is_public", "has_symmetry", "is_project", "is_active", "is_benchmark"):
-        return int(bool(value))
-    if field in ("tags", "circuit", "mirror_holds_list"):
-        return value or ""
-    if field in ("climbed_by", "total_likes", "total_comments"):
-        return int(value or 0)
-    if field == "grade_ircra":
-        return None if value is None else round(float(value), 4)
-    if field in ("num", "position", "personal_rating"):
-        return None if value is None else int(value)
-    if field == "stokt_id":
-        return None if value in (None, "") else str(value)
-    if field in ("feet_rules_options", "feet_rules"):
-        if isinstance(value, str):
-            try:
-                value = json.loads(value or "[]")
-            except ValueError:
-                return value
-        return json.dumps(list(value or []), ensure_ascii=False)
-    if field.endswith("_str"):
-        return value or ""
-    if field == "list_type":
-        return value or "personal"
-    if field == "status":
-        return value or "todo"
-    if field in ("description", "notes", "personal_notes", "location_string", "grip_type", "condition", "difficulty", "name",
-                 "angle", "default_feet_rule"):
-        return value if value not in ("",) else None
+def _bool(value: Any) -> Any:
+    return int(bool(value))
+
+
+def _text_or_empty(value: Any) -> Any:
+    return value or ""
+
+
+def _count(value: Any) -> Any:
+    return int(value or 0)
+
+
+def _grade(value: Any) -> Any:
+    return None if value is None else round(float(value), 4)
+
+
+def _int_or_none(value: Any) -> Any:
+    return None if value is None else int(value)
+
+
+def _stokt_id(value: Any) -> Any:
+    return None if value in (None, "") else str(value)
+
+
+def _json_list(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value or "[]")
+        except ValueError:
+            return value
+    return json.dumps(list(value or []), ensure_ascii=False)
+
+
+def _none_if_empty(value: Any) -> Any:
+    return value if value not in ("",) else None
+
+
+def _same(value: Any) -> Any:
     return value
+
+
+# one normalizer per field (looked up once per field name: the hashes run over every pulled row)
+_NORMS: dict[str, Callable[[Any], Any]] = {
+    **dict.fromkeys(("is_private", "is_public", "has_symmetry", "is_project", "is_active", "is_benchmark"), _bool),
+    **dict.fromkeys(("tags", "circuit", "mirror_holds_list"), _text_or_empty),
+    **dict.fromkeys(("climbed_by", "total_likes", "total_comments"), _count),
+    "grade_ircra": _grade,
+    **dict.fromkeys(("num", "position", "personal_rating"), _int_or_none),
+    "stokt_id": _stokt_id,
+    **dict.fromkeys(("feet_rules_options", "feet_rules"), _json_list),
+    "list_type": lambda v: v or "personal",
+    "status": lambda v: v or "todo",
+    **dict.fromkeys(("description", "notes", "personal_notes", "location_string", "grip_type", "condition", "difficulty",
+                     "name", "angle", "default_feet_rule"), _none_if_empty),
+}
+
+
+def _normalizer(field: str) -> Callable[[Any], Any]:
+    fn = _NORMS.get(field)
+    if fn is None:
+        fn = _text_or_empty if field.endswith("_str") else _same
+        _NORMS[field] = fn
+    return fn
+
+
+def _norm(field: str, value: Any) -> Any:
+    return _normalizer(field)(value)
 
 
 def normalize_one(field: str, value: Any) -> Any:
     return _norm(field, value)
 
 
+def _plan(fields: tuple[str, ...]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    return tuple((f, _normalizer(f)) for f in fields)
+
+
+_WRITTEN_N = {e: _plan(f) for e, f in WRITTEN.items()}
+_HASHED_N = {e: _plan(f) for e, f in HASHED.items()}
+_EXTRA_N = {e: _plan(f) for e, f in HASHED_EXTRA.items()}
+_EDIT_N = {e: _plan(f) for e, f in EDIT.items()}
+
+
 def normalize(entity: str, values: dict[str, Any]) -> dict[str, Any]:
-    return {f: _norm(f, values.get(f)) for f in WRITTEN[entity]}
+    get = values.get
+    return {f: fn(get(f)) for f, fn in _WRITTEN_N[entity]}
 
 
 def _digest(values: tuple[Any, ...]) -> str:
@@ -115,13 +164,15 @@ def _digest(values: tuple[Any, ...]) -> str:
 
 
 def content_hash(entity: str, values: dict[str, Any]) -> str:
-    base = tuple(_norm(f, values.get(f)) for f in HASHED[entity])
-    extra = tuple((f, v) for f in HASHED_EXTRA.get(entity, ()) if (v := _norm(f, values.get(f))) not in ("", 0, None))
+    get = values.get
+    base = tuple([fn(get(f)) for f, fn in _HASHED_N[entity]])
+    extra = tuple([(f, v) for f, fn in _EXTRA_N.get(entity, ()) if (v := fn(get(f))) not in ("", 0, None)])
     return _digest(base + extra if extra else base)
 
 
 def edit_hash(entity: str, values: dict[str, Any]) -> str:
-    return _digest(tuple(_norm(f, values.get(f)) for f in EDIT[entity]))
+    get = values.get
+    return _digest(tuple([fn(get(f)) for f, fn in _EDIT_N[entity]]))
 
 
 def changed_fields(entity: str, a: dict[str, Any], b: dict[str, Any]) -> list[str]:
