@@ -6,7 +6,7 @@ climbs, 776 holds, the photo); then
 
 1. device B's first sync of the real gym (preview + run, photo downloaded and verified) and a no-op
    sync right after it (preview + run: what the user waits for);
-2. the server is seeded directly (SQL, in one transaction: climbs rows and their change-log records)
+2. the server is seeded directly (`tests/sync_railway/seed.py`: climbs rows and their change-log records)
    with `--climbs` synthetic climbs built from the real ones (fresh ids and Stokt ids, like the
    stand-in's synthetic mode), so the upload speed does not matter; a new device C then makes its
    first sync of them all.
@@ -22,13 +22,11 @@ in one transaction.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
 import tempfile
 import time
-import uuid
 import warnings
 from pathlib import Path
 from typing import Any
@@ -95,36 +93,6 @@ def start_backend(kind: str, tmp: Path) -> tuple[str, Any]:
     return url, pg
 
 
-def seed(engine: Any, n: int) -> int:
-    """`n` synthetic climbs copied from the server's real ones (fresh ids), with their change-log
-    records, in one transaction. Returns the number of climbs now on the server."""
-    from sqlalchemy import insert, select, text
-
-    from mastoc.server.models import ChangeLog, Climb
-    from mastoc.server.timeutil import utcnow
-
-    with engine.begin() as c:
-        real = [dict(r._mapping) for r in c.execute(select(Climb.__table__))]
-        logged = {r.entity_id: json.loads(r.data) for r in c.execute(
-            select(ChangeLog.entity_id, ChangeLog.data).where(ChangeLog.entity == "climb", ChangeLog.op == "upsert")
-            .order_by(ChangeLog.seq))}
-        last = c.execute(text("SELECT value FROM change_counter WHERE id = 1")).scalar_one()
-        climbs, records = [], []
-        now = utcnow()
-        for i in range(n):
-            src = real[i % len(real)]
-            cid, sid = str(uuid.uuid4()), str(uuid.UUID(int=10**12 + i))
-            climbs.append({**src, "id": cid, "stokt_id": sid, "name": f"Synthetic {i}"})
-            data = {**logged[src["id"]], "id": cid, "stokt_id": sid, "name": f"Synthetic {i}"}
-            records.append({"seq": last + 1 + i, "entity": "climb", "entity_id": cid, "op": "upsert",
-                            "owner_id": None, "at": now, "data": json.dumps(data, ensure_ascii=False)})
-        for k in range(0, n, 5000):
-            c.execute(insert(Climb.__table__), climbs[k:k + 5000])
-            c.execute(insert(ChangeLog.__table__), records[k:k + 5000])
-        c.execute(text("UPDATE change_counter SET value = :v WHERE id = 1"), {"v": last + n})
-        return int(c.execute(text("SELECT count(*) FROM climbs")).scalar_one())
-
-
 def fetch_all_pages(url: str, token: str, limit: int) -> tuple[float, int, int, list[dict[str, Any]]]:
     """Reference (a): every changes page over loopback, parsed, nothing applied."""
     import requests
@@ -189,6 +157,7 @@ def bench(kind: str, n: int, counter: Counter) -> None:
     from mastoc.server.config import Settings
     from tests.stokt.standin import StoktStandin
     from tests.sync_railway.conftest import EMAIL, PASSWORD, SECRET, LiveServer, free_port
+    from tests.sync_railway.seed import seed_climbs
 
     tmp = Path(tempfile.mkdtemp(prefix=f"mastoc-bench-rail100k-{kind}-"))
     url, pg = start_backend(kind, tmp)
@@ -220,7 +189,7 @@ def bench(kind: str, n: int, counter: Counter) -> None:
                 print(f"    device B: {st.counts()['climbs']:,} climbs, {st.counts()['holds']:,} holds")
             if n:
                 t0 = time.perf_counter()
-                total = seed(app.state.engine, n - 1017 if n > 1017 else n)
+                total = seed_climbs(app.state.engine, n - 1017 if n > 1017 else n)
                 print(f"  seeded the server directly: {total:,} climbs in {time.perf_counter() - t0:.1f} s")
                 for limit in (500, 5000):
                     t_ref, pages, size, changes = fetch_all_pages(live.url, token, limit)

@@ -230,7 +230,8 @@ class SyncPanel(FeedbackMixin, QDialog):
 
         def cb(p: Any) -> None:  # runs on the worker thread
             now = time.monotonic()
-            if p.wait_seconds or p.step != last[1] or now - last[0] >= PROGRESS_INTERVAL:
+            final = bool(p.total) and p.done >= p.total  # the end of a step is always shown
+            if p.wait_seconds or final or p.step != last[1] or now - last[0] >= PROGRESS_INTERVAL:
                 last[0], last[1] = now, p.step
                 relay.progressed.emit(job, p)
 
