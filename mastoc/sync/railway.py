@@ -217,20 +217,6 @@ def _detail(entity: str, row: dict[str, Any] | None, fields: list[str], words: s
     return " · ".join(parts)
 
 
-def _unchanged(conn: Any, entity: str) -> set[str]:
-    """Local rows whose every hashed field holds exactly (same value, same SQLite type) its base value
-    (`sync_state.base_values`): their hash is their base hash, so it is not computed (one query
-    instead of a hash per row; a no-op sync of 100k climbs). Rows it leaves out are hashed as before."""
-    fields = (*rm.HASHED[entity], *rm.HASHED_EXTRA.get(entity, ()))
-    if not set(fields) <= set(rm.WRITTEN[entity]):  # a base without one of them: hash everything
-        return set()
-    same = " AND ".join(f"t.{f} IS json_extract(s.base_values, '$.{f}') AND "
-                        f"typeof(t.{f}) = typeof(json_extract(s.base_values, '$.{f}'))" for f in fields)
-    return {r[0] for r in conn.execute(
-        f"SELECT t.id FROM {rm.TABLES[entity]} t JOIN sync_state s ON s.backend = ? AND s.entity_type = ? "
-        f"AND s.local_id = t.id WHERE s.base_values IS NOT NULL AND {same}", (BACKEND, entity))}
-
-
 def local_changes(conn: Any, state: dict[tuple[str, str], tuple[str, str | None, str | None]] | None = None,
                   skip: set[tuple[str, str]] | None = None,
                   locals_: dict[str, dict[str, dict[str, Any]]] | None = None) -> list[Action]:
@@ -244,12 +230,9 @@ def local_changes(conn: Any, state: dict[tuple[str, str], tuple[str, str | None,
     uploads: set[str] = set()
     for entity in rm.ORDER:
         local = locals_[entity] if locals_ is not None else _locals(conn, entity)
-        unchanged = _unchanged(conn, entity)
         for lid, row in local.items():
             st = state.get((entity, lid))
             if (entity, lid) in skip or (st is None and not _eligible(entity, row)):
-                continue
-            if st is not None and lid in unchanged and not (entity == "face" and row.get("picture_sha256")):
                 continue
             if entity == "face" and row.get("picture_sha256") and row["picture_sha256"] not in image_map:
                 uploads.add(row["picture_sha256"])

@@ -15,6 +15,7 @@ to date with what the writer wrote or the caller deleted (`forget`), not by one 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from mastoc.store import rows
@@ -27,6 +28,18 @@ PARENTS: dict[str, list[tuple[str, str]]] = {
     "list_item": [("climb_lists", "list_id"), ("climbs", "climb_id")],
 }
 _DATES = ("created_at", "added_at", "date_modified")
+_LIST = re.compile(r"[\s,]*(?:[SFOT]\d{1,10}(?:[\s,]+[SFOT]\d{1,10})*)?[\s,]*")  # holdslist.parse's grammar
+_PAIR = re.compile(r"([SFOT])(\d{1,10})")
+
+
+def hold_rows(climb_id: str, holds_list: str, grade: float | None) -> list[tuple[Any, ...]]:
+    """`rows.climb_hold_rows` for a well-formed list, with two regular expressions instead of the
+    full parser (this runs for every pulled climb); anything else goes to `rows.climb_hold_rows`."""
+    if holds_list and _LIST.fullmatch(holds_list):
+        out = [(int(num), climb_id, role, grade) for role, num in _PAIR.findall(holds_list)]
+        if len({(r[2], r[0]) for r in out}) == len(out):
+            return out
+    return rows.climb_hold_rows(climb_id, holds_list, grade)
 
 
 class PullWriter:
@@ -74,19 +87,22 @@ class PullWriter:
         entity, batch = self._entity, self._pending
         assert entity is not None
         self._pending = []
-        self._write_rows(entity, batch)
-        self._write_state(entity, batch)
+        normalized = [rm.normalize(entity, values) for _lid, _rid, values, _e in batch]
+        self._write_rows(entity, batch, normalized)
+        self._write_state(entity, batch, normalized)
         self.written += len(batch)
 
-    def _write_rows(self, entity: str, batch: list[tuple[str, str, dict[str, Any], bool]]) -> None:
+    def _write_rows(self, entity: str, batch: list[tuple[str, str, dict[str, Any], bool]],
+                    normalized: list[dict[str, Any]]) -> None:
         c, table = self.c, rm.TABLES[entity]
         groups: dict[tuple[bool, tuple[str, ...]], list[tuple[Any, ...]]] = {}
         climbs: list[tuple[str, dict[str, Any], bool]] = []
         walls = self._known("walls") if entity == "face" else set()
-        for _lid, _rid, values, exists in batch:
+        for (_lid, _rid, values, exists), vals in zip(batch, normalized, strict=True):
             exists = exists or entity == "climb_personal"  # columns of an existing climb
             cols = tuple(col for col in rm.WRITTEN[entity] if not (exists and col in rm.KEEP_ON_UPDATE.get(entity, ())))
-            vals = rm.normalize(entity, values)
+            if entity == "face":
+                vals = dict(vals)  # (what is written may differ from the base below)
             if exists:  # a server that does not send a date (an older one) does not erase ours
                 cols = tuple(col for col in cols if not (col in _DATES and vals.get(col) is None))
             if entity == "face" and not exists and not vals.get("picture_path"):
@@ -114,8 +130,7 @@ class PullWriter:
         ids = [(cid,) for cid, _v, _e in climbs]
         c.executemany("DELETE FROM climb_trash WHERE climb_id = ?", ids)  # back from the server
         c.executemany("DELETE FROM climb_holds WHERE climb_id = ?", ids)
-        rows.insert_climb_holds(c, [r for cid, v, _e in climbs
-                                    for r in rows.climb_hold_rows(cid, v["holds_list"], v["grade_ircra"])])
+        rows.insert_climb_holds(c, [r for cid, v, _e in climbs for r in hold_rows(cid, v["holds_list"], v["grade_ircra"])])
         mapped = [(cid, v["stokt_id"]) for cid, v, _e in climbs if v.get("stokt_id")]
         if mapped:
             c.executemany("DELETE FROM id_mappings WHERE entity_type = 'climb' AND ((mastoc_id = ? AND stokt_id != ?) "
@@ -125,7 +140,8 @@ class PullWriter:
                           "VALUES ('climb', ?, ?, 'stokt_to_mastoc', ?) ON CONFLICT DO NOTHING",
                           [(cid, sid, now) for cid, sid in mapped])
 
-    def _write_state(self, entity: str, batch: list[tuple[str, str, dict[str, Any], bool]]) -> None:
+    def _write_state(self, entity: str, batch: list[tuple[str, str, dict[str, Any], bool]],
+                     normalized: list[dict[str, Any]]) -> None:
         c, now = self.c, rows.now_ts()
         c.executemany("DELETE FROM sync_state WHERE backend = ? AND entity_type = ? AND (local_id = ? OR remote_id = ?)",
                       [(self.backend, entity, lid, rid) for lid, rid, _v, _e in batch])
@@ -133,8 +149,7 @@ class PullWriter:
         c.executemany("INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
                       "last_seen_at, base_values) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                       [(self.backend, entity, lid, rid, rm.content_hash(entity, v),
-                        rm.edit_hash(entity, v) if edit else None, now,
-                        json.dumps(rm.normalize(entity, v), ensure_ascii=False, default=str))
-                       for lid, rid, v, _e in batch])
+                        rm.edit_hash(entity, v) if edit else None, now, json.dumps(n, ensure_ascii=False, default=str))
+                       for (lid, rid, v, _e), n in zip(batch, normalized, strict=True)])
         if entity == "list":
             c.executemany("UPDATE climb_lists SET synced_at = ? WHERE id = ?", [(now, lid) for lid, _r, _v, _e in batch])
