@@ -78,8 +78,8 @@ def main() -> None:
         w.show()
         w.start()
         spin(lambda: w._ready_sent and w.tasks.pending() == 0)
+        w.open_sync_panel("railway-sync", "railway")  # as the menu's "Sync with Railway…"
         panel = w.sync_panel
-        panel.show_for("railway-sync", "railway")
         spin(lambda: panel.current_op() == "railway-sync" and panel.status is not None
              and panel.status.backend == "railway" and not panel.busy)
         got: dict[str, object] = {}
@@ -88,6 +88,25 @@ def main() -> None:
         bar: list[tuple[int, int]] = []
         panel.progress.valueChanged.connect(lambda v: bar.append((v, panel.progress.maximum())))
         meter = StallMeter()
+        # reference, same run: the longest stall while a worker thread only runs Python code (the GIL's
+        # switch interval and this machine's load: the floor for any work done beside the UI thread)
+        import threading
+
+        stop = threading.Event()
+
+        def busy() -> None:
+            n = 0
+            while not stop.is_set():
+                n = (n * 31 + 7) % 1_000_003
+
+        worker = threading.Thread(target=busy)
+        meter.start()
+        worker.start()
+        t_end = time.monotonic() + 3.0
+        spin(lambda: time.monotonic() > t_end)
+        stop.set()
+        worker.join()
+        stall_floor = meter.stop()
 
         meter.start()
         t0 = time.perf_counter()
@@ -116,6 +135,7 @@ def main() -> None:
             return (f"{len({v for v, _m in det})} distinct determinate values, "
                     f"reached its end: {any(v == m for v, m in det)}")
 
+        print(f"reference: longest UI stall while a worker thread spins in Python for 3 s: {stall_floor:.1f} ms")
         print(f"device C first sync from the panel ({n:,} climbs now on the device, ok={rep.ok}):")
         print(f"  preview        {t_preview:7.2f} s; P11 longest UI stall {stall_preview:6.1f} ms; "
               f"bar: {bar_words(bar_preview)}")
