@@ -272,10 +272,13 @@ def preview(op: Op, data_dir: Path | str | None = None, *, full: bool = False, c
     if op is Op.STOKT_IMPORT:
         return _preview_import(data_dir, full, say, cancel)
     from mastoc.sync import railway
+    from mastoc.sync.gc_pause import bulk_phase
 
-    with _open(data_dir) as store, railway.client_for(_dir(data_dir), on_wait=_waiter(say), cancelled=cancel) as client:
-        plan = railway.plan_sync(store, client, progress=lambda s, d, t: say(Progress(s, d, t)), cancelled=cancel)
-    items = [PreviewItem(**i) for i in plan.preview_items()]
+    with bulk_phase():  # the plan and its items (100k for a first sync) without collector pauses
+        with _open(data_dir) as store, railway.client_for(_dir(data_dir), on_wait=_waiter(say),
+                                                          cancelled=cancel) as client:
+            plan = railway.plan_sync(store, client, progress=lambda s, d, t: say(Progress(s, d, t)), cancelled=cancel)
+        items = [PreviewItem(**i) for i in plan.preview_items()]
     return Preview(op, items, plan.counts(), plan, warnings=list(plan.warnings))
 
 

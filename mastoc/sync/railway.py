@@ -43,6 +43,7 @@ from mastoc.store import images, paths, rows
 from mastoc.store.db import Store
 from mastoc.sync import railway_annotations as ra
 from mastoc.sync import railway_map as rm
+from mastoc.sync.gc_pause import bulk_phase
 from mastoc.sync.railway_pull import PullWriter
 from mastoc.sync.railway_session import BACKEND, client_for, save_tokens
 
@@ -263,6 +264,12 @@ def pending_changes(store: Store) -> int:
 def plan_sync(store: Store, client: RailwayClient, *, progress: Say | None = None,
               cancelled: Callable[[], bool] | None = None) -> SyncPlan:
     """What a sync would do (see the module docstring). Reads the server; writes nothing."""
+    with bulk_phase():  # no collector pauses on the UI thread (P11) with 100k records in the plan
+        return _plan_sync(store, client, progress, cancelled)
+
+
+def _plan_sync(store: Store, client: RailwayClient, progress: Say | None,
+               cancelled: Callable[[], bool] | None) -> SyncPlan:
     say = progress or (lambda _s, _d, _t: None)
     conn = store.conn
     plan = SyncPlan(cursor_from=_cursor(conn))
@@ -619,7 +626,8 @@ def apply_sync(store: Store, client: RailwayClient, plan: SyncPlan, *, resolutio
     status = "failed"
     try:
         try:
-            _apply(store, client, plan, rep, resolutions, default_resolution, say, is_cancelled)
+            with bulk_phase():
+                _apply(store, client, plan, rep, resolutions, default_resolution, say, is_cancelled)
         except CancelledError:  # raised by the transport between requests: what was sent is recorded
             rep.cancelled = True
         status = "cancelled" if rep.cancelled else ("conflicts" if rep.conflicts_left else
