@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mastoc.domain.models import Climb, Face, Gym, Hold, User, Wall
+from mastoc.domain.textfold import fold
 from mastoc.errors import UserFacingError
 from mastoc.store import images, names_schema, paths, rows, schema
 
@@ -324,11 +325,11 @@ def write_climbs(conn: sqlite3.Connection, climbs: list[Climb]) -> None:
     """Upsert climbs and rebuild their climb<->hold index rows (inside the caller's transaction)."""
     if not climbs:
         return
-    cols = rows.CLIMB_COLUMNS
+    cols = (*rows.CLIMB_COLUMNS, "name_search")  # folded here: no trigger UPDATE per inserted row
     conn.executemany(
         f"INSERT INTO climbs ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
         f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols if c != 'id')}",
-        [rows.climb_to_row(c) for c in climbs],
+        [(*rows.climb_to_row(c), fold(c.name or "")) for c in climbs],
     )
     ids = [(c.id,) for c in climbs]
     conn.executemany("DELETE FROM climb_holds WHERE climb_id = ?", ids)

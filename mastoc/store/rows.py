@@ -168,11 +168,13 @@ _USAGE_ADD = (
 
 
 def insert_climb_holds(conn: sqlite3.Connection, index_rows: Iterable[tuple]) -> None:
-    """Insert climb<->hold index rows and count them in the hold usage statistics (`usage_schema`).
+    """Insert climb<->hold index rows, count them in the hold usage statistics (`usage_schema`) and
+    OR their holds' condition/grip bits into `climbs.hold_flags` (`annotation_schema`).
 
-    The only way rows enter `climb_holds` (a per-row trigger would cost half again the write time
-    of an import): the batch's new (hold, climb) pairs are counted once each, per grade, in one
-    `executemany`. Deletions are counted by a trigger, so cascades from deleted climbs are too.
+    The only way rows enter `climb_holds` (per-row triggers cost half again the write time of an
+    import, `write_path_schema`): the batch's new (hold, climb) pairs are counted once each, per
+    grade, in one `executemany`; the climbs whose holds carry bits get one UPDATE each. Deletions are
+    handled by triggers, so cascades from deleted climbs are too.
     """
     batch = list(index_rows)
     if not batch:
@@ -193,6 +195,26 @@ def insert_climb_holds(conn: sqlite3.Connection, index_rows: Iterable[tuple]) ->
         key = (hold, -1.0 if grade is None else float(grade))
         added[key] = added.get(key, 0) + 1
     conn.executemany(_USAGE_ADD, [(h, g, n) for (h, g), n in added.items()])
+    _add_hold_flags(conn, batch)
+
+
+def _add_hold_flags(conn: sqlite3.Connection, batch: list[tuple]) -> None:
+    """`climbs.hold_flags |= ` the bits of the batch's holds: a hold's `bits` in any role, its
+    `hand_bits` unless the role is F (what the dropped insert trigger did, row by row). OR-ing the
+    bits of a row that was already there changes nothing: its bits are in the mask already."""
+    flags = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT num, bits, hand_bits FROM hold_flags")}
+    if not flags:
+        return
+    masks: dict[str, int] = {}
+    for hold, climb_id, role, _grade in batch:
+        f = flags.get(hold)
+        if f is not None:
+            bits = f[0] | (f[1] if role != "F" else 0)
+            if bits:
+                masks[climb_id] = masks.get(climb_id, 0) | bits
+    if masks:
+        conn.executemany("UPDATE climbs SET hold_flags = hold_flags | ? WHERE id = ?",
+                         [(m, cid) for cid, m in masks.items()])
 
 
 def climb_hold_rows(climb_id: str, holds_list: str, grade_ircra: float | None) -> list[tuple]:

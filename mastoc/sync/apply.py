@@ -15,6 +15,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from mastoc.domain.textfold import fold
 from mastoc.edits.climbs import clear_push_base, set_push_base
 from mastoc.store import rows
 from mastoc.sync.plan import IMPORT_COLUMNS, ClimbAction, KnownClimb, LocalClimb
@@ -86,11 +87,12 @@ def apply_climb_actions(conn: sqlite3.Connection, actions: Sequence[ClimbAction]
     written = 0
     new = [a for a in actions if a.kind == "new"]
     if new:
-        cols = (*IMPORT_COLUMNS, "synced_at")
+        cols = (*IMPORT_COLUMNS, "synced_at", "name_search")  # name_search here: no trigger UPDATE per row
         conn.executemany(
             f"INSERT INTO climbs ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
             f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols[1:])}",
-            [(*(a.values[c] if c != "id" else a.local_id for c in IMPORT_COLUMNS), now) for a in new],
+            [(*(a.values[c] if c != "id" else a.local_id for c in IMPORT_COLUMNS), now, fold(a.values["name"] or ""))
+             for a in new],
         )
         written += len(new)
     # updates, grouped by the set of columns they change
