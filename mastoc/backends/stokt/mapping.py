@@ -279,10 +279,10 @@ def map_climb(data: Any, known_faces: dict[str, str] | None = None) -> tuple[Cli
         else:
             face_id = id_for_stokt("face", face_stokt)
         text = str(data.get("holdsList") or "")
-        holdslist.parse(text)  # validates; raises HoldsListError naming the token
+        holdslist.check(text)  # validates; raises HoldsListError naming the token
         mirror = str(data.get("mirrorHoldsList") or "")
         if mirror:
-            holdslist.parse(mirror)
+            holdslist.check(mirror)
         setter = map_user(data.get("climbSetters"))
         grade_font, grade_ircra = grade_from_crowd(data.get("crowdGrade"))
         tags = [t.strip() for t in str(data.get("tags") or "").split(",") if t.strip()]
