@@ -8,11 +8,35 @@ caller how to re-point children (climbs → faces, holds → faces, …).
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 _CHUNK = 500
+BULK_CACHE_KIB = 256 * 1024
+
+
+@contextlib.contextmanager
+def bulk_settings(conn: sqlite3.Connection, cache_kib: int = BULK_CACHE_KIB) -> Iterator[None]:
+    """Connection settings for a bulk write (an import of a big catalogue), restored afterwards.
+
+    - `cache_size`: with 100k climbs the random-keyed indexes (ids are UUIDs) outgrow SQLite's
+      default 2 MB and every batch would re-read and spill the B-tree pages it touches. Pages are
+      only allocated as used, and given back when the size is restored.
+    - `temp_store = MEMORY`: an INSERT that can fail halfway (a foreign key, a trigger) keeps a
+      statement journal of the pages it changes; on disk that is a temporary file written for every
+      row (measured: 100k climbs 17.5 s -> 5.8 s, most of the sys time of an import).
+    """
+    old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    old_temp = conn.execute("PRAGMA temp_store").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {-int(cache_kib)}")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
+        conn.execute(f"PRAGMA temp_store = {int(old_temp)}")
 
 
 @dataclass(slots=True)

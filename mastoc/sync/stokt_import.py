@@ -45,7 +45,7 @@ from mastoc.backends.errors import (
 from mastoc.backends.stokt import mapping
 from mastoc.backends.stokt.client import IMPORT_PAGE_SIZE, ClimbPage, StoktClient, check_id
 from mastoc.edits.climbs import trashed_stokt_ids
-from mastoc.store import images, locks, paths, rows
+from mastoc.store import bulk, images, locks, paths, rows
 from mastoc.store.db import Store, StoreLockedError
 from mastoc.sync import apply as applier
 from mastoc.sync.plan import IMPORT_COLUMNS, ClimbAction, RemoteClimb, counts, plan_climbs, plan_deletions
@@ -53,7 +53,7 @@ from mastoc.sync.structure import Structure, apply_structure, build_structure, u
 
 BACKEND = "stokt"
 DEFAULT_FULL_EVERY = timedelta(days=7)
-IMPORT_CACHE_KIB = 128 * 1024
+IMPORT_CACHE_KIB = bulk.BULK_CACHE_KIB
 PARALLEL_PAGES = 4  # pages in flight during a full pass (the transport bounds requests in flight and rate)
 ProgressCallback = Callable[[int, int | None, str], None]
 """(pages done, pages expected or None, message)."""
@@ -337,10 +337,8 @@ def run_import(
     pool = ThreadPoolExecutor(max_workers=max(2, workers), thread_name_prefix="stokt-import")
     prefetch = _Prefetcher(client, resume or client.climbs_url(gym, page_size=page_size_hint), start_number,
                            depth=4 if mode == "full" else 2, parallel=PARALLEL_PAGES if mode == "full" else 1)
-    # A bigger page cache for the bulk writes: with 100k climbs the indexes outgrow SQLite's default
-    # 2 MB and every batch would re-read the B-tree pages it touches.
-    old_cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
-    store.conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    settings = bulk.bulk_settings(store.conn, IMPORT_CACHE_KIB)  # page cache, in-memory statement journals
+    settings.__enter__()
     try:
         _import(store, client, plan, gym, pass_id, resume, start_number, pool, prefetch, resolve, say,
                 is_cancelled, cursors, page_size_hint)
@@ -362,7 +360,7 @@ def run_import(
     finally:
         prefetch.close()
         pool.shutdown(wait=True, cancel_futures=True)
-        store.conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
+        settings.__exit__(None, None, None)
         if lock is not None:
             lock.release()
     return plan
