@@ -10,6 +10,7 @@ of resolved conflicts. Attached local data (annotations, list items, notes) is n
 from __future__ import annotations
 
 import json
+import operator
 import re
 import sqlite3
 from collections import defaultdict
@@ -29,6 +30,7 @@ def _index_rows(climb_id: str, holds_list: str, grade: float | None) -> list[tup
     parser: this runs for every imported climb)."""
     return [(int(num), climb_id, role, grade) for role, num in dict.fromkeys(_TOKEN.findall(holds_list or ""))]
 _SELECT = ", ".join(f"c.{c}" for c in IMPORT_COLUMNS)
+_IMPORT_VALUES = operator.itemgetter(*IMPORT_COLUMNS[1:])  # an action's values after the id, in column order
 
 
 def load_locals(conn: sqlite3.Connection, stokt_ids: Sequence[str], backend: str = "stokt") -> dict[str, LocalClimb]:
@@ -91,8 +93,7 @@ def apply_climb_actions(conn: sqlite3.Connection, actions: Sequence[ClimbAction]
         conn.executemany(
             f"INSERT INTO climbs ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
             f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols[1:])}",
-            [(*(a.values[c] if c != "id" else a.local_id for c in IMPORT_COLUMNS), now, fold(a.values["name"] or ""))
-             for a in new],
+            [(a.local_id, *_IMPORT_VALUES(a.values), now, fold(a.values["name"] or "")) for a in new],
         )
         written += len(new)
     # updates, grouped by the set of columns they change

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import queue
 import re
 import threading
@@ -58,7 +59,7 @@ PARALLEL_PAGES = 4  # pages in flight during a full pass (the transport bounds r
 ProgressCallback = Callable[[int, int | None, str], None]
 """(pages done, pages expected or None, message)."""
 
-_CLIMB_IDX = {c: i for i, c in enumerate(rows.CLIMB_COLUMNS)}
+_IMPORT_OF_ROW = operator.itemgetter(*(rows.CLIMB_COLUMNS.index(c) for c in IMPORT_COLUMNS))  # climb row -> import columns
 _HOLD_NUM = re.compile(r"\d+")  # the hold numbers of a holds list already validated by the mapping
 
 
@@ -585,13 +586,23 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
 
 
 class _Batch:
-    """A write transaction spanning several pages, committed every `max_rows` climbs or once it has
-    been open `max_seconds` (on a slow network a crash then loses little work)."""
+    """A write transaction spanning several pages, committed once it has been open `max_seconds`
+    (on a slow network a crash then loses little work) and at least `COMMIT_SPACING` times as long
+    as the last commit took, or at `max_rows` climbs.
 
-    def __init__(self, store: Store, max_rows: int = 1000, max_seconds: float = 0.2) -> None:
+    A commit writes every page the transaction dirtied to the WAL and checkpoints it; with random
+    UUID keys that is most of the indexes' pages once the store is big (~250 ms a commit at 100k
+    climbs), so committing every page made commits the larger part of a big import's write time.
+    Spacing commits by their own cost keeps them below ~1/COMMIT_SPACING of it, while a small import
+    (commits of a few ms) still commits every `max_seconds`."""
+
+    COMMIT_SPACING = 10
+
+    def __init__(self, store: Store, max_rows: int = 50_000, max_seconds: float = 0.2) -> None:
         self._store = store
         self._max_rows = max_rows
         self._max_seconds = max_seconds
+        self._last_commit = 0.0
         self._opened = 0.0
         self._cm: Any = None
         self._conn: Any = None
@@ -607,7 +618,8 @@ class _Batch:
 
     def added(self, n: int) -> None:
         self._rows += n
-        if self._rows >= self._max_rows or time.monotonic() - self._opened >= self._max_seconds:
+        open_for = time.monotonic() - self._opened
+        if self._rows >= self._max_rows or open_for >= max(self._max_seconds, self.COMMIT_SPACING * self._last_commit):
             self.commit()
 
     def commit(self) -> float:
@@ -617,7 +629,8 @@ class _Batch:
         t = time.perf_counter()
         cm, self._cm = self._cm, None
         cm.__exit__(None, None, None)
-        return time.perf_counter() - t
+        self._last_commit = time.perf_counter() - t
+        return self._last_commit
 
     def rollback(self) -> None:
         if self._cm is not None:
@@ -677,8 +690,8 @@ def _map_page(page: ClimbPage, face_ids: dict[str, str], holds_by_face: dict[str
                                      f"not on its face (page {page.number}); climb skipped")
                 extra_seen.append(str(climb.stokt_id))
                 continue
-        full = rows.climb_to_row(climb)
-        remotes.append(RemoteClimb(str(climb.stokt_id), {c: full[_CLIMB_IDX[c]] for c in IMPORT_COLUMNS}))
+        remotes.append(RemoteClimb(str(climb.stokt_id), dict(zip(IMPORT_COLUMNS, _IMPORT_OF_ROW(rows.climb_to_row(climb)),
+                                                                 strict=True))))
         if setter:
             setters.append(setter)
     return remotes, setters, extra_seen
