@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from mastoc.domain import holdslist
 from mastoc.domain.models import Climb, Face, Gym, Hold, HoldAnnotation, Source, User, Wall
+from mastoc.store import bulk
 
 
 def ts(value: datetime | None) -> str | None:
@@ -186,7 +187,7 @@ def insert_climb_holds(conn: sqlite3.Connection, index_rows: Iterable[tuple]) ->
         existing.update((r[0], r[1]) for r in conn.execute(
             f"SELECT hold_num, climb_id FROM climb_holds WHERE climb_id IN ({', '.join('?' * len(chunk))})", chunk))
     batch.sort(key=lambda r: (r[0], r[1]))  # B-tree order of the primary key: fewer pages touched
-    conn.executemany(CLIMB_HOLD_INSERT, batch)
+    bulk.insert_rows(conn, CLIMB_HOLD_INSERT.split(" VALUES ")[0], batch)
     added: dict[tuple[int, float], int] = {}
     for hold, climb_id, _role, grade in batch:
         if (hold, climb_id) in existing:

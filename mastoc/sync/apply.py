@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 
 from mastoc.domain.textfold import fold
 from mastoc.edits.climbs import clear_push_base, set_push_base
-from mastoc.store import rows
+from mastoc.store import bulk, rows
 from mastoc.sync.plan import IMPORT_COLUMNS, ClimbAction, KnownClimb, LocalClimb
 
 _CHUNK = 500
@@ -90,10 +90,10 @@ def apply_climb_actions(conn: sqlite3.Connection, actions: Sequence[ClimbAction]
     new = [a for a in actions if a.kind == "new"]
     if new:
         cols = (*IMPORT_COLUMNS, "synced_at", "name_search")  # name_search here: no trigger UPDATE per row
-        conn.executemany(
-            f"INSERT INTO climbs ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-            f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols[1:])}",
+        bulk.insert_rows(
+            conn, f"INSERT INTO climbs ({', '.join(cols)})",
             [(a.local_id, *_IMPORT_VALUES(a.values), now, fold(a.values["name"] or "")) for a in new],
+            f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols[1:])}",
         )
         written += len(new)
     # updates, grouped by the set of columns they change
@@ -126,16 +126,17 @@ def apply_climb_actions(conn: sqlite3.Connection, actions: Sequence[ClimbAction]
         rows.insert_climb_holds(conn, index_rows)
         written += len(index_rows)
     if new:
-        conn.executemany(
-            "INSERT INTO id_mappings (entity_type, mastoc_id, stokt_id, sync_direction, synced_at) "
-            "VALUES ('climb', ?, ?, 'stokt_to_mastoc', ?) ON CONFLICT DO NOTHING",
-            [(a.local_id, a.stokt_id, now) for a in new],
+        bulk.insert_rows(
+            conn, "INSERT INTO id_mappings (entity_type, mastoc_id, stokt_id, sync_direction, synced_at)",
+            [("climb", a.local_id, a.stokt_id, "stokt_to_mastoc", now) for a in new], "ON CONFLICT DO NOTHING",
         )
     seen = [a for a in actions if a.kind != "deleted_upstream"]
     if seen:
-        conn.executemany(
-            "INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
-            "seen_pass, last_seen_at, remote_deleted_at, base_values) VALUES (?, 'climb', ?, ?, ?, ?, ?, ?, NULL, ?) "
+        bulk.insert_rows(
+            conn, "INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
+            "seen_pass, last_seen_at, remote_deleted_at, base_values)",
+            [(backend, "climb", a.local_id, a.stokt_id, a.base_hash, a.base_edit_hash, pass_id, now, None,
+              json.dumps(a.base_values, ensure_ascii=False) if a.base_values is not None else None) for a in seen],
             "ON CONFLICT(backend, entity_type, remote_id) DO UPDATE SET local_id = excluded.local_id, "
             "base_hash = coalesce(excluded.base_hash, sync_state.base_hash), "
             "base_values = coalesce(excluded.base_values, sync_state.base_values), "
@@ -143,8 +144,6 @@ def apply_climb_actions(conn: sqlite3.Connection, actions: Sequence[ClimbAction]
             "seen_pass = coalesce(excluded.seen_pass, sync_state.seen_pass), "
             "last_seen_at = excluded.last_seen_at, "
             "remote_deleted_at = NULL",
-            [(backend, a.local_id, a.stokt_id, a.base_hash, a.base_edit_hash, pass_id, now,
-              json.dumps(a.base_values, ensure_ascii=False) if a.base_values is not None else None) for a in seen],
         )
     restored = [a for a in actions if a.kind == "restored"]
     if restored:
