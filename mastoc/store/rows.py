@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -168,6 +169,9 @@ _USAGE_ADD = (
 )
 
 
+_PK_ORDER = operator.itemgetter(0, 1)
+
+
 def insert_climb_holds(conn: sqlite3.Connection, index_rows: Iterable[tuple]) -> None:
     """Insert climb<->hold index rows, count them in the hold usage statistics (`usage_schema`) and
     OR their holds' condition/grip bits into `climbs.hold_flags` (`annotation_schema`).
@@ -186,7 +190,7 @@ def insert_climb_holds(conn: sqlite3.Connection, index_rows: Iterable[tuple]) ->
         chunk = climb_ids[start:start + 500]
         existing.update((r[0], r[1]) for r in conn.execute(
             f"SELECT hold_num, climb_id FROM climb_holds WHERE climb_id IN ({', '.join('?' * len(chunk))})", chunk))
-    batch.sort(key=lambda r: (r[0], r[1]))  # B-tree order of the primary key: fewer pages touched
+    batch.sort(key=_PK_ORDER)  # B-tree order of the primary key: fewer pages touched
     bulk.insert_rows(conn, CLIMB_HOLD_INSERT.split(" VALUES ")[0], batch)
     added: dict[tuple[int, float], int] = {}
     for hold, climb_id, _role, grade in batch:

@@ -122,8 +122,7 @@ def apply_climb_actions(conn: sqlite3.Connection, actions: Sequence[ClimbAction]
                 holds, grade = conn.execute(
                     "SELECT holds_list, grade_ircra FROM climbs WHERE id = ?", (a.local_id,)).fetchone()
             index_rows.extend(_index_rows(a.local_id, holds, grade))
-        index_rows.sort(key=lambda r: (r[0], r[1]))  # primary-key order: far fewer B-tree page splits
-        rows.insert_climb_holds(conn, index_rows)
+        rows.insert_climb_holds(conn, index_rows)  # (sorted there in primary-key order)
         written += len(index_rows)
     if new:
         bulk.insert_rows(

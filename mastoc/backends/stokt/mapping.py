@@ -233,14 +233,22 @@ def parse_circuit(value: Any) -> list[dict[str, Any]]:
     return out
 
 
+_USER_IDS: dict[str, str] = {}  # setters repeat on every page: their ids computed once
+
+
 def map_user(data: dict[str, Any] | None) -> User | None:
     """A climb's `climbSetters` object (or a gym manager) → User; None when absent."""
     if not data or not data.get("id"):
         return None
     stokt = str(data["id"])
     avatar = data.get("avatar")
+    uid = _USER_IDS.get(stokt)
+    if uid is None:
+        if len(_USER_IDS) > 10_000:
+            _USER_IDS.clear()
+        uid = _USER_IDS[stokt] = id_for_stokt("user", stokt)
     return User(
-        id=id_for_stokt("user", stokt), stokt_id=stokt,
+        id=uid, stokt_id=stokt,
         full_name=str(data.get("fullName") or data.get("name") or "Unknown setter"),
         avatar_path=media_name(avatar) if avatar else None, source=Source.STOKT,
     )
