@@ -51,6 +51,7 @@ class UpsertResult:
         return self.new + self.updated
 
 
+BULK_LOCK = "stokt-import"  # the run lock (`mastoc.store.locks`) of the imports that defer indexes
 VALUES_ROWS = 500  # rows per multi-row INSERT statement (bounded by SQLite's variable limit too)
 
 
@@ -71,6 +72,36 @@ def insert_rows(conn: sqlite3.Connection, head: str, rows: Sequence[tuple], tail
         chunk = rows[start:start + per]
         sql = full if len(chunk) == per else f"{head} VALUES {', '.join([group] * len(chunk))} {tail}"
         conn.execute(sql, [v for row in chunk for v in row])
+
+
+def defer_indexes(conn: sqlite3.Connection, names: Sequence[str]) -> list[str]:
+    """Drop the (non-unique, explicitly created) indexes `names` for a bulk load into an almost empty
+    table, inside the caller's transaction, recording their SQL in `deferred_indexes`: building an
+    index once from the loaded rows (a sort) costs far less than keeping it through random inserts.
+    `restore_indexes` builds them again; so does `Store.open` after a crash. Returns those dropped."""
+    dropped = []
+    for name in names:
+        row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone()
+        if row is None or not row[0] or row[0].lstrip().upper().startswith("CREATE UNIQUE"):
+            continue  # absent, or a constraint (never dropped)
+        conn.execute("INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (?, ?)", (name, row[0]))
+        conn.execute(f'DROP INDEX "{name}"')
+        dropped.append(name)
+    return dropped
+
+
+def has_deferred_indexes(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM deferred_indexes LIMIT 1").fetchone() is not None
+
+
+def restore_indexes(conn: sqlite3.Connection) -> list[str]:
+    """Build every index `defer_indexes` dropped (inside the caller's transaction). Returns them."""
+    rows = conn.execute("SELECT name, sql FROM deferred_indexes ORDER BY name").fetchall()
+    for name, sql in rows:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone() is None:
+            conn.execute(sql)
+    conn.execute("DELETE FROM deferred_indexes")
+    return [r[0] for r in rows]
 
 
 def existing_by_stokt_id(

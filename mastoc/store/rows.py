@@ -172,7 +172,7 @@ _USAGE_ADD = (
 _PK_ORDER = operator.itemgetter(0, 1)
 
 
-def insert_climb_holds(conn: sqlite3.Connection, index_rows: Iterable[tuple]) -> None:
+def insert_climb_holds(conn: sqlite3.Connection, index_rows: Iterable[tuple], *, fresh: bool = False) -> None:
     """Insert climb<->hold index rows, count them in the hold usage statistics (`usage_schema`) and
     OR their holds' condition/grip bits into `climbs.hold_flags` (`annotation_schema`).
 
@@ -180,11 +180,14 @@ def insert_climb_holds(conn: sqlite3.Connection, index_rows: Iterable[tuple]) ->
     import, `write_path_schema`): the batch's new (hold, climb) pairs are counted once each, per
     grade, in one `executemany`; the climbs whose holds carry bits get one UPDATE each. Deletions are
     handled by triggers, so cascades from deleted climbs are too.
+
+    `fresh=True`: the caller knows none of these climbs has index rows yet (a bulk load of climbs
+    just created, while `climb_holds_climb` may be deferred): the rows already there are not read.
     """
     batch = list(index_rows)
     if not batch:
         return
-    climb_ids = sorted({r[1] for r in batch})
+    climb_ids = [] if fresh else sorted({r[1] for r in batch})
     existing: set[tuple[int, str]] = set()
     for start in range(0, len(climb_ids), 500):
         chunk = climb_ids[start:start + 500]

@@ -13,6 +13,9 @@ stores with data migrate as they are: every value the old triggers kept is still
   hold bits into `climbs.hold_flags` itself, once per climb and batch, for the few climbs whose holds
   carry any bits (the trigger's WHEN test alone cost ~10 µs per index row, +60 % on an import's
   writes). The delete trigger (recompute the climb) and the annotation triggers stay.
+- `deferred_indexes`: indexes a bulk load dropped to build them once at its end
+  (`mastoc.store.bulk.defer_indexes`), with their SQL, so that a load killed halfway still gets
+  them back: `Store.open` rebuilds whatever is listed when no import is running.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ STATEMENTS = (
     "CREATE TRIGGER climbs_name_search_insert AFTER INSERT ON climbs WHEN NEW.name_search = '' BEGIN "
     "UPDATE climbs SET name_search = mastoc_fold(NEW.name) WHERE id = NEW.id; END",
     "DROP TRIGGER IF EXISTS climb_holds_flags_insert",
+    "CREATE TABLE deferred_indexes (name TEXT PRIMARY KEY, sql TEXT NOT NULL)",
 )
 
 

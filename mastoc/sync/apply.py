@@ -84,8 +84,12 @@ def mark_seen(conn: sqlite3.Connection, stokt_ids: Iterable[str], pass_id: str, 
 
 
 def apply_climb_actions(conn: sqlite3.Connection, actions: Sequence[ClimbAction], *, now: str,
-                        pass_id: str | None = None, backend: str = "stokt") -> int:
-    """Write `actions` (inside the caller's transaction). Returns the number of rows written."""
+                        pass_id: str | None = None, backend: str = "stokt", fresh_ids: bool = False) -> int:
+    """Write `actions` (inside the caller's transaction). Returns the number of rows written.
+
+    `fresh_ids=True`: the caller knows no `new` action's id is stored yet (a bulk load into a store
+    that had no climbs: ids are derived from Stokt ids, which the planner found unknown), so their
+    index rows are written without reading the rows already there (`rows.insert_climb_holds`)."""
     written = 0
     new = [a for a in actions if a.kind == "new"]
     if new:
@@ -122,7 +126,8 @@ def apply_climb_actions(conn: sqlite3.Connection, actions: Sequence[ClimbAction]
                 holds, grade = conn.execute(
                     "SELECT holds_list, grade_ircra FROM climbs WHERE id = ?", (a.local_id,)).fetchone()
             index_rows.extend(_index_rows(a.local_id, holds, grade))
-        rows.insert_climb_holds(conn, index_rows)  # (sorted there in primary-key order)
+        # the rows of updated climbs were deleted just above; new ones have none when their ids are fresh
+        rows.insert_climb_holds(conn, index_rows, fresh=fresh_ids)  # (sorted there in primary-key order)
         written += len(index_rows)
     if new:
         bulk.insert_rows(

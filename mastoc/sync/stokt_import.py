@@ -56,6 +56,11 @@ BACKEND = "stokt"
 DEFAULT_FULL_EVERY = timedelta(days=7)
 IMPORT_CACHE_KIB = bulk.BULK_CACHE_KIB
 PARALLEL_PAGES = 4  # pages in flight during a full pass (the transport bounds requests in flight and rate)
+# A full import of at least this many climbs into a store without climbs is a bulk load: the index
+# of `climb_holds` by climb (random UUID keys: half the cost of each index row) is built once at the
+# end of the walk instead of through every insert (`store.bulk.defer_indexes`).
+BULK_MIN_CLIMBS = 5_000
+BULK_DEFERRED = ("climb_holds_climb",)
 ProgressCallback = Callable[[int, int | None, str], None]
 """(pages done, pages expected or None, message)."""
 
@@ -341,6 +346,8 @@ def run_import(
     settings = bulk.bulk_settings(store.conn, IMPORT_CACHE_KIB)  # page cache, in-memory statement journals
     settings.__enter__()
     try:
+        if lock is not None:
+            _restore_indexes(store, plan)  # left by a bulk load that was killed: build them first
         _import(store, client, plan, gym, pass_id, resume, start_number, pool, prefetch, resolve, say,
                 is_cancelled, cursors, page_size_hint)
     except BaseException as exc:
@@ -361,16 +368,37 @@ def run_import(
     finally:
         prefetch.close()
         pool.shutdown(wait=True, cancel_futures=True)
+        if lock is not None:
+            with contextlib.suppress(Exception):  # failing here, the next Store.open builds them
+                _restore_indexes(store, plan)
         settings.__exit__(None, None, None)
         if lock is not None:
             lock.release()
     return plan
 
 
+def _restore_indexes(store: Store, plan: ImportPlan) -> None:
+    if bulk.has_deferred_indexes(store.conn):
+        t0 = time.perf_counter()
+        with store.transaction() as c:
+            bulk.restore_indexes(c)
+        plan.write_seconds += time.perf_counter() - t0
+
+
+def _start_bulk_load(conn: Any, plan: ImportPlan, page: ClimbPage) -> bool:
+    """At the first page written: is this a bulk load (see BULK_MIN_CLIMBS)? If so, defer the index."""
+    if plan.mode != "full" or (page.count or 0) < BULK_MIN_CLIMBS:
+        return False
+    if conn.execute("SELECT 1 FROM climbs LIMIT 1").fetchone() is not None:
+        return False
+    bulk.defer_indexes(conn, BULK_DEFERRED)
+    return True
+
+
 def _import_lock(store: Store) -> locks.RunLock:
     """One import per store at a time; holding the lock also proves older "running" runs are dead."""
     try:
-        return locks.RunLock(store.directory, "stokt-import").acquire()
+        return locks.RunLock(store.directory, bulk.BULK_LOCK).acquire()
     except locks.LockBusyError as exc:
         who = f" (process {exc.holder})" if exc.holder else ""
         raise StoreLockedError(f"another Stokt import is running on this store{who}; "
@@ -446,6 +474,8 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     user_counts = {"new": 0, "updated": 0, "unchanged": 0}
     counted_users: set[str] = set()
     trashed = trashed_stokt_ids(conn)
+    # decided at the first page written; "on": the store had no climbs, so no new climb's id is stored
+    bulk_load = {"decided": False, "on": False}
 
     # 2. climb pages: each page is planned and applied whole; pages share a write transaction that is
     # committed every few hundred climbs (with the resume cursor), on stopping, and before an error
@@ -489,12 +519,15 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
                     in_page = True
                     c = batch.conn()
                     t0 = time.perf_counter()
+                    if not bulk_load["decided"]:
+                        bulk_load["decided"] = True
+                        bulk_load["on"] = _start_bulk_load(c, plan, page)
                     ucounts, user_map = upsert_setters(c, setters, now=now)
                     t1 = time.perf_counter()
                     locals_ = applier.load_locals(c, [r.stokt_id for r in remotes])
                     actions = plan_climbs(_remap_setters(remotes, user_map), locals_, resolve)
                     t0 += time.perf_counter() - t1  # planning is not writing
-                    applier.apply_climb_actions(c, actions, now=now, pass_id=walk_pass)
+                    applier.apply_climb_actions(c, actions, now=now, pass_id=walk_pass, fresh_ids=bulk_load["on"])
                     applier.mark_seen(c, extra_seen, walk_pass, now)
                     _set_cursors(c, {"resume_url": page.next, "resume_number": str(page.number + 1),
                                      "resume_pass": walk_pass, "resume_mode": plan.mode, "resume_gym": gym,
@@ -531,6 +564,9 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     resumed_count = cursors.get("resume_count") if resume else None
     seen, complete, stable = walk(iter(prefetch), pass_id, start_number,
                                   int(resumed_count) if resumed_count else None, rewalk=False)
+    if bulk_load["on"]:
+        _restore_indexes(store, plan)  # the bulk load is over: build the deferred index once
+        bulk_load["on"] = False
     if resume and cursors.get("resume_stable") == "0":
         stable = False
     # A full pass whose listing shifted may have skipped live climbs: walk it again (in order, under a
