@@ -67,11 +67,15 @@ def insert_rows(conn: sqlite3.Connection, head: str, rows: Sequence[tuple], tail
     limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     per = max(1, min(VALUES_ROWS, limit // width))
     group = "(" + ", ".join("?" * width) + ")"
-    full = f"{head} VALUES {', '.join([group] * per)} {tail}"
-    for start in range(0, len(rows), per):
-        chunk = rows[start:start + per]
-        sql = full if len(chunk) == per else f"{head} VALUES {', '.join([group] * len(chunk))} {tail}"
-        conn.execute(sql, [v for row in chunk for v in row])
+    start = 0
+    while start < len(rows):
+        # chunks of `per` rows, the rest in powers of two: a few statement texts, all kept in the
+        # connection's statement cache (compiling a statement of hundreds of rows costs ~1 ms)
+        left = len(rows) - start
+        n = per if left >= per else 1 << (left.bit_length() - 1)
+        chunk = rows[start:start + n]
+        conn.execute(f"{head} VALUES {', '.join([group] * n)} {tail}", [v for row in chunk for v in row])
+        start += n
 
 
 def defer_indexes(conn: sqlite3.Connection, names: Sequence[str]) -> list[str]:
