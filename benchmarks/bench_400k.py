@@ -168,9 +168,9 @@ def bench_heat(stores: dict[str, Path], runs: int) -> None:
         with Store.open(d, migrate=False) as st:
             face = st.faces()[0].id
             lo, hi = grades.filter_bounds(grades.GradeSystem.FONT, "6A", "6C")
-            whole = [timed(lambda: search.hold_stats(st.conn, face))[0] for _ in range(runs)]
-            restricted = [timed(lambda: search.hold_stats(st.conn, face, ClimbQuery(grade_min=lo, grade_max=hi)))[0]
-                          for _ in range(max(3, runs // 10))]
+            rq = ClimbQuery(grade_min=lo, grade_max=hi)
+            whole = [timed(lambda f=face: search.hold_stats(st.conn, f))[0] for _ in range(runs)]
+            restricted = [timed(lambda f=face: search.hold_stats(st.conn, f, rq))[0] for _ in range(max(3, runs // 10))]
             print(f"  {label:<16} whole face {fmt(whole)}   restricted to 6A..6C {fmt(restricted)}")
 
 

@@ -6,6 +6,12 @@ conditions to avoid and grip types not wanted for the hands, from the hold annot
 climbs only, sent climbs hidden), a sort and a page. Hold filters run on the indexed `climb_holds` table: the required holds' climb sets are
 intersected first (a few hundred rows each), and the climbs table is only probed for that
 intersection, so "grade range + these 3 holds" stays in milliseconds on 100k climbs.
+
+A broad filter (more than `DRIVE_LIMIT` climbs match its most selective indexed term) is answered
+the other way round: the sort index is walked and each entry tested on the filter columns it carries
+(`scale_schema`), which stops after one page — sorting 100k matches to keep 200 would take half a
+second at 400k climbs. Pages after the first are keyset pages (`after` = `sort_key` of the last row
+the caller holds): a seek in the sort index, as fast at the end of 400k climbs as at the top.
 """
 
 from __future__ import annotations
@@ -24,13 +30,26 @@ SORTS = ("newest", "grade", "name", "popularity")
 # rows); the reverse order is the exact mirror, so the same index is walked backwards. Ungraded
 # climbs (NULL) sort after the hardest ones.
 _ORDER = {
-    "newest": ("c.created_at DESC, c.id ASC", "c.created_at ASC, c.id DESC"),
+    "newest": ("ifnull(c.created_at, '') DESC, c.id ASC", "ifnull(c.created_at, '') ASC, c.id DESC"),
     "grade": ("ifnull(c.grade_ircra, 1e9) ASC, c.name COLLATE NOCASE ASC, c.id ASC",
               "ifnull(c.grade_ircra, 1e9) DESC, c.name COLLATE NOCASE DESC, c.id DESC"),
     "name": ("c.name COLLATE NOCASE ASC, c.id ASC", "c.name COLLATE NOCASE DESC, c.id DESC"),
     "popularity": ("c.climbed_by DESC, c.total_likes DESC, c.id ASC",
                    "c.climbed_by ASC, c.total_likes ASC, c.id DESC"),
 }
+
+
+# Keyset paging: the sort columns before the id (a "tie group"), and their direction in the forward order.
+_GROUP = {
+    "newest": (("ifnull(c.created_at, '')",), "DESC"),
+    "grade": (("ifnull(c.grade_ircra, 1e9)", "c.name COLLATE NOCASE"), "ASC"),
+    "name": (("c.name COLLATE NOCASE",), "ASC"),
+    "popularity": (("c.climbed_by", "c.total_likes"), "DESC"),
+}
+
+# Below this many climbs matching its most selective indexed term, a filter drives the query (its
+# matches are sorted); above it the sort index is walked (see the module docstring).
+DRIVE_LIMIT = 3000
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +77,7 @@ class ClimbQuery:
     reverse: bool = False
     limit: int | None = 200
     offset: int = 0
+    after: tuple | None = None  # keyset: the page starts after the row with this `sort_key` (offset ignored)
     include_ungraded: bool = field(default=True)  # only used when no grade bound is set
     changed_holds_only: bool = False  # climbs flagged "uses a changed hold" (a wall reset)
     list_id: str | None = None  # only the climbs of this list
@@ -98,6 +118,19 @@ class HoldStat:
     max_ircra: float | None
 
 
+def sort_key(row: ClimbRow, sort: str) -> tuple:
+    """The position of `row` in `sort` (either direction): pass it as `ClimbQuery.after` for the next page."""
+    if sort == "newest":
+        return (row.created_at or "", row.id)
+    if sort == "grade":
+        return (1e9 if row.grade_ircra is None else row.grade_ircra, row.name, row.id)
+    if sort == "name":
+        return (row.name, row.id)
+    if sort == "popularity":
+        return (row.climbed_by, row.total_likes, row.id)
+    raise ValueError(f"unknown sort {sort!r}")
+
+
 _ROW_SQL = (
     "c.id, c.stokt_id, c.face_id, c.name, c.grade_font, c.grade_ircra, c.setter_id, u.full_name, "
     "c.feet_rule, c.is_benchmark, c.is_private, c.climbed_by, c.total_likes, c.created_at, c.holds_list, c.source, "
@@ -109,12 +142,19 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool = False) -> tuple[str, list[object]]:
-    """The FROM … WHERE … part (without ORDER/LIMIT) and its parameters."""
+def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool = False, driver: str | None = None,
+                    extra: tuple[tuple[str, list[object]], ...] = ()) -> tuple[str, list[object]]:
+    """The FROM … WHERE … part (without ORDER/LIMIT) and its parameters.
+
+    `driver` (`_driver`): "walk" keeps every filter term off its own index (unary `+`, hold filters as
+    probes), so the query walks the sort index; "grade"/"setter" name the index that drives. `extra`:
+    more (condition, parameters) terms (keyset).
+    """
     params: list[object] = []
-    source = "climbs c"
+    source = f"climbs c INDEXED BY {_DRIVING_INDEX[driver]}" if driver in _DRIVING_INDEX else "climbs c"
     where: list[str] = []
-    if q.holds_all or q.holds_none:
+    plus = "+" if driver == "walk" else ""
+    if (q.holds_all or q.holds_none) and driver in (None, "holds"):
         # Hold filters are resolved inside the index table first: the first required hold (callers
         # put the rarest first) drives through the primary-key prefix hold_num; every other
         # required or excluded hold is a primary-key probe (hold_num, climb_id). Only the few
@@ -146,6 +186,17 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
             for hold in q.holds_none:
                 where.append("NOT EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = c.id)")
                 params.append(hold)
+    else:
+        # each walked (or otherwise driven) climb is probed on the index (hold_num, climb_id[, role])
+        for f in q.holds_all:
+            role_sql = " AND x.role = ?" if f.role is not None else ""
+            where.append(f"EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = c.id{role_sql})")
+            params.append(f.hold)
+            if f.role is not None:
+                params.append(Role(f.role).value)
+        for hold in q.holds_none:
+            where.append("NOT EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = c.id)")
+            params.append(hold)
     mask = _flag_mask(q)
     if mask:
         # climbs.hold_flags: the effective conditions / hand grip types of the climb's holds, kept
@@ -156,18 +207,25 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
         where.append("c.face_id = ?")
         params.append(q.face_id)
     if q.grade_min is not None:
-        where.append("c.grade_ircra >= ?")
+        where.append(f"{plus}c.grade_ircra >= ?")
         params.append(q.grade_min)
     if q.grade_max is not None:
-        where.append("c.grade_ircra < ?")
+        where.append(f"{plus}c.grade_ircra < ?")
         params.append(q.grade_max)
+    if q.sort == "grade" and (q.grade_min is not None or q.grade_max is not None):
+        # the same bounds on the grade order's own key: a range of its index (graded rows only, as above)
+        if q.grade_min is not None:
+            where.append("ifnull(c.grade_ircra, 1e9) >= ?")
+            params.append(q.grade_min)
+        if q.grade_max is not None:
+            where.append("ifnull(c.grade_ircra, 1e9) < ?")
+            params.append(q.grade_max)
     if q.grade_min is None and q.grade_max is None and not q.include_ungraded:
         where.append("c.grade_ircra IS NOT NULL")
     if q.setter:
-        where.append(
-            "(c.setter_id = ? OR c.setter_id IN (SELECT id FROM users WHERE mastoc_fold(full_name) LIKE ? ESCAPE '\\'))"
-        )
-        params.extend((q.setter, f"%{_escape_like(fold(q.setter))}%"))
+        sql, p = _setter_term(q.setter)
+        where.append(plus + sql)
+        params.extend(p)
     if q.text:
         # accents and case do not matter: the folded name is kept in `name_search` on every write
         where.append("c.name_search LIKE ? ESCAPE '\\'")
@@ -184,12 +242,70 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
         params.append(q.list_id)
     if q.hide_sent:
         where.append("NOT EXISTS (SELECT 1 FROM climb_log g WHERE g.climb_id = c.id AND g.sent = 1)")
+    for sql, p in extra:
+        where.append(sql)
+        params.extend(p)
     sql = f"FROM {source}"
     if with_setter:
         sql += " LEFT JOIN users u ON u.id = c.setter_id"
     if where:
         sql += " WHERE " + " AND ".join(where)
     return sql, params
+
+
+def _setter_term(setter: str) -> tuple[str, list[object]]:
+    """A user id, or a part of the setter's name: one IN list (an index range of `climbs_setter_face`)."""
+    return ("c.setter_id IN (SELECT ? UNION ALL SELECT id FROM users WHERE mastoc_fold(full_name) LIKE ? ESCAPE '\\')",
+            [setter, f"%{_escape_like(fold(setter))}%"])
+
+
+def _driver(conn: sqlite3.Connection, q: ClimbQuery) -> str | None:
+    """How `q`'s page is found: "walk" (the sort index is walked, every filter tested on its entries),
+    "holds", "grade" or "setter" (that filter's index drives, its matches are sorted), or None (the
+    planner chooses: a list's items, the climbs on changed holds — few). A term drives when fewer
+    than `DRIVE_LIMIT` climbs match it (counted up to that bound, or read from the hold usage)."""
+    if q.list_id or q.changed_holds_only:
+        return None
+    if q.holds_all:
+        counts = [conn.execute("SELECT ifnull(sum(n), 0) FROM hold_grade_usage WHERE hold_num = ?",
+                               (f.hold,)).fetchone()[0] for f in q.holds_all]
+        if min(counts) < DRIVE_LIMIT:
+            return "holds"
+    terms: list[tuple[str, str, list[object]]] = []
+    if (q.grade_min is not None or q.grade_max is not None) and q.face_id is not None:
+        lo = -1e18 if q.grade_min is None else q.grade_min
+        hi = 1e18 if q.grade_max is None else q.grade_max
+        terms.append(("grade", "c.face_id = ? AND c.grade_ircra >= ? AND c.grade_ircra < ?", [q.face_id, lo, hi]))
+    if q.setter:
+        sql, p = _setter_term(q.setter)
+        face = ([" AND c.face_id = ?"], [q.face_id]) if q.face_id is not None else ([""], [])
+        terms.append(("setter", sql + face[0][0], p + face[1]))
+    for name, sql, p in terms:
+        n = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM climbs c WHERE {sql} LIMIT ?)",
+                         [*p, DRIVE_LIMIT]).fetchone()[0]
+        if n < DRIVE_LIMIT:
+            return name
+    return "walk"
+
+
+_DRIVING_INDEX = {"grade": "climbs_face_grade", "setter": "climbs_setter_face"}
+
+
+def _keyset(q: ClimbQuery) -> list[tuple[tuple[str, list[object]], ...]]:
+    """The page after `q.after` as two index seeks: the rest of the last row's tie group (same sort
+    columns, later id), then the rows strictly after that group."""
+    assert q.after is not None
+    cols, direction = _GROUP[q.sort]
+    *group, last_id = q.after
+    if len(group) != len(cols):
+        raise ValueError(f"a {q.sort!r} key has {len(cols) + 1} values, not {len(q.after)}")
+    later = direction == "ASC"
+    if q.reverse:
+        later = not later
+    lhs = cols[0] if len(cols) == 1 else f"({', '.join(cols)})"
+    rhs = "?" if len(cols) == 1 else f"({', '.join('?' * len(cols))})"
+    tie = " AND ".join(f"{c} = ?" for c in cols) + (" AND c.id < ?" if q.reverse else " AND c.id > ?")
+    return [((tie, [*group, last_id]),), ((f"{lhs} {'>' if later else '<'} {rhs}", list(group)),)]
 
 
 def _flag_mask(q: ClimbQuery) -> int:
@@ -209,26 +325,48 @@ def _rarest_first(conn: sqlite3.Connection, q: ClimbQuery) -> ClimbQuery:
 
 
 def search(conn: sqlite3.Connection, q: ClimbQuery) -> list[ClimbRow]:
-    """One page of climbs matching `q`, in its sort order."""
+    """One page of climbs matching `q`, in its sort order (after `q.after` when set, else at `q.offset`)."""
     q = _rarest_first(conn, q)
     order = _ORDER[q.sort][1 if q.reverse else 0]
     if q.limit is None:
         body, params = _from_and_where(conn, q, with_setter=True)
         sql = f"SELECT {_ROW_SQL} {body} ORDER BY {order}"
-    else:
-        # Deferred join: the page's ids come from the sort index alone (skipping OFFSET rows costs an
-        # index step each, not a table row and a setter lookup each), then only those rows are read.
-        body, params = _from_and_where(conn, q)
-        sql = (
-            f"SELECT {_ROW_SQL} FROM (SELECT c.id AS pid {body} ORDER BY {order} LIMIT ? OFFSET ?) AS page "
-            f"JOIN climbs c ON c.id = page.pid LEFT JOIN users u ON u.id = c.setter_id ORDER BY {order}"
-        )
-        params = [*params, q.limit, q.offset]
-    return [
-        ClimbRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]), bool(r[10]), r[11], r[12],
-                 r[13], r[14], r[15], bool(r[16]))
-        for r in conn.execute(sql, params)
-    ]
+        return [_row(r) for r in conn.execute(sql, params)]
+    driver = _driver(conn, q)
+    if driver != "walk":
+        order = _unindexed(order)
+    if q.after is None:
+        return _page(conn, q, order, driver, (), q.limit, q.offset)
+    out: list[ClimbRow] = []
+    for extra in _keyset(q):
+        out.extend(_page(conn, q, order, driver, extra, q.limit - len(out), 0))
+        if len(out) >= q.limit:
+            break
+    return out
+
+
+def _page(conn: sqlite3.Connection, q: ClimbQuery, order: str, driver: str | None,
+          extra: tuple[tuple[str, list[object]], ...], limit: int, offset: int) -> list[ClimbRow]:
+    # Deferred join: the page's ids come from the sort index alone (skipping OFFSET rows costs an
+    # index step each, not a table row and a setter lookup each), then only those rows are read.
+    body, params = _from_and_where(conn, q, driver=driver, extra=extra)
+    sql = (
+        f"SELECT {_ROW_SQL} FROM (SELECT c.id AS pid {body} ORDER BY {order} LIMIT ? OFFSET ?) AS page "
+        f"JOIN climbs c ON c.id = page.pid LEFT JOIN users u ON u.id = c.setter_id ORDER BY {order}"
+    )
+    return [_row(r) for r in conn.execute(sql, [*params, limit, offset])]
+
+
+def _unindexed(order: str) -> str:
+    """`order` with its terms made expressions (unary `+`), so no index is walked for it: a selective
+    filter then drives through its own index and its few matches are sorted (the planner, without
+    statistics, would otherwise walk the sort index through every climb)."""
+    return ", ".join(f"+{term.strip()}" for term in order.split(","))
+
+
+def _row(r: sqlite3.Row | tuple) -> ClimbRow:
+    return ClimbRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]), bool(r[10]), r[11], r[12],
+                    r[13], r[14], r[15], bool(r[16]))
 
 
 def search_ids(conn: sqlite3.Connection, q: ClimbQuery) -> list[str]:
