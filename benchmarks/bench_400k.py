@@ -170,7 +170,7 @@ def bench_heat(stores: dict[str, Path], runs: int) -> None:
             lo, hi = grades.filter_bounds(grades.GradeSystem.FONT, "6A", "6C")
             rq = ClimbQuery(grade_min=lo, grade_max=hi)
             whole = [timed(lambda f=face: search.hold_stats(st.conn, f))[0] for _ in range(runs)]
-            restricted = [timed(lambda f=face: search.hold_stats(st.conn, f, rq))[0] for _ in range(max(3, runs // 10))]
+            restricted = [timed(lambda f=face, rq=rq: search.hold_stats(st.conn, f, rq))[0] for _ in range(max(3, runs // 10))]
             print(f"  {label:<16} whole face {fmt(whole)}   restricted to 6A..6C {fmt(restricted)}")
 
 

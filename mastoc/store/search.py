@@ -378,8 +378,42 @@ def search_ids(conn: sqlite3.Connection, q: ClimbQuery) -> list[str]:
 
 def count(conn: sqlite3.Connection, q: ClimbQuery) -> int:
     """How many climbs match `q` (ignores paging)."""
+    n = _usage_count(conn, q)
+    if n is not None:
+        return n
     body, params = _from_and_where(conn, _rarest_first(conn, q))
     return int(conn.execute(f"SELECT count(*) {body}", params).fetchone()[0])
+
+
+_ONLY_HOLD_AND_GRADE = {"face_id", "grade_min", "grade_max", "holds_all", "include_ungraded", "sort", "reverse",
+                        "limit", "offset", "after"}
+
+
+def _usage_count(conn: sqlite3.Connection, q: ClimbQuery) -> int | None:
+    """The count of "climbs using this hold" (in any role, optionally in a grade range) read from the hold
+    usage statistics (`usage_schema`, exact): ~30 rows instead of the hold's climbs (40k at 400k).
+    None when `q` filters on anything else."""
+    if len(q.holds_all) != 1 or q.holds_all[0].role is not None:
+        return None
+    defaults = ClimbQuery()
+    if any(getattr(q, f.name) != getattr(defaults, f.name) for f in dataclasses.fields(q)
+           if f.name not in _ONLY_HOLD_AND_GRADE):
+        return None
+    hold = q.holds_all[0].hold
+    if q.face_id is not None and conn.execute(
+            "SELECT 1 FROM holds WHERE face_id = ? AND num = ?", (q.face_id, hold)).fetchone() is None:
+        return None  # not a hold of that face: the general count says (none of its climbs use it)
+    where, params = ["hold_num = ?"], [hold]
+    if q.grade_min is not None or q.grade_max is not None or not q.include_ungraded:
+        where.append("grade_key >= 0")  # ungraded climbs are counted under -1
+    if q.grade_min is not None:
+        where.append("grade_key >= ?")
+        params.append(q.grade_min)
+    if q.grade_max is not None:
+        where.append("grade_key < ?")
+        params.append(q.grade_max)
+    return int(conn.execute(f"SELECT ifnull(sum(n), 0) FROM hold_grade_usage WHERE {' AND '.join(where)}",
+                            params).fetchone()[0])
 
 
 def hold_stats(conn: sqlite3.Connection, face_id: str, q: ClimbQuery | None = None) -> dict[int, HoldStat]:

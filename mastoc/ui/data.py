@@ -8,6 +8,7 @@ thread; pixmaps are made on the UI thread).
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,7 +106,22 @@ def page(directory: Path, q: s.ClimbQuery) -> list[s.ClimbRow]:
 
 def counts(directory: Path, q: s.ClimbQuery) -> Counts:
     conn = store_for_thread(directory).conn
-    return Counts(s.count(conn, q), s.count(conn, s.ClimbQuery(face_id=q.face_id)))
+    return Counts(s.count(conn, q), face_total(conn, q.face_id))
+
+
+def face_total(conn: sqlite3.Connection, face_id: str | None) -> int:
+    """How many climbs the face has, counted again only after the store changed (a commit by any
+    connection: `PRAGMA data_version`, or by this one), not on every filter change (25 ms at 400k)."""
+    version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    cache: dict[tuple[int, str | None], tuple[tuple[int, int], int]] = getattr(_local, "totals", None) or {}
+    _local.totals = cache
+    key = (id(conn), face_id)
+    hit = cache.get(key)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    n = s.count(conn, s.ClimbQuery(face_id=face_id))
+    cache[key] = (version, n)
+    return n
 
 
 def hold_stats(directory: Path, face_id: str, q: s.ClimbQuery | None) -> dict[int, s.HoldStat]:

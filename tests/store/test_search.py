@@ -251,3 +251,23 @@ def test_pages_of_random_filters_match_python_whichever_index_drives(loaded_stor
         got = [r.id for r in search.search(loaded_store.conn, q)]
         assert set(got) == expected and len(got) == len(expected), q
         assert got == search.search_ids(loaded_store.conn, q)
+
+
+def test_count_of_one_hold_from_the_usage_statistics_is_exact(loaded_store: Store, rows: list[dict],
+                                                              monkeypatch) -> None:
+    face = rows[0]["face_id"]
+    nums = sorted({ref.hold for r in rows for ref in r["refs"]})
+    lo, hi = grades.filter_bounds(grades.GradeSystem.FONT, "6A", "7A")
+    for hold in nums[::25]:
+        for kw in ({}, {"grade_min": lo, "grade_max": hi}, {"grade_min": lo}, {"include_ungraded": False},
+                   {"face_id": face}, {"face_id": "another face"}):
+            q = ClimbQuery(holds_all=(HoldFilter(hold),), **kw)
+            assert search._usage_count(loaded_store.conn, q) is not None or kw.get("face_id") == "another face"
+            fast = search.count(loaded_store.conn, q)
+            with monkeypatch.context() as m:
+                m.setattr(search, "_usage_count", lambda _c, _q: None)
+                assert fast == search.count(loaded_store.conn, q), (hold, kw)
+            if "include_ungraded" not in kw:
+                assert fast == len(_python_filter(rows, q)), (hold, kw)
+    q = ClimbQuery(holds_all=(HoldFilter(nums[0], Role.START),))
+    assert search._usage_count(loaded_store.conn, q) is None  # a role: the general count

@@ -56,3 +56,19 @@ def test_scrolling_to_the_end_lists_the_query_page_after_page(qtbot, tied_store:
         assert all(p.after == search.sort_key(model.rows[i * climb_model.PAGE - 1], sort)
                    for i, p in enumerate(asked) if i)
     model.tasks.wait()
+
+
+def test_the_face_total_is_counted_again_only_after_a_change(tied_store: Path, monkeypatch) -> None:
+    calls: list[ClimbQuery] = []
+    real_count = search.count
+    monkeypatch.setattr(search, "count", lambda c, q: calls.append(q) or real_count(c, q))
+    with Store.open(tied_store) as st:
+        face = st.faces()[0].id
+        holds = st.conn.execute("SELECT holds_list FROM climbs LIMIT 1").fetchone()[0]
+    first = data.counts(tied_store, ClimbQuery(face_id=face, grade_min=18.0))
+    again = data.counts(tied_store, ClimbQuery(face_id=face, text="twin"))
+    assert first.total == again.total == 1917 and len(calls) == 3  # 2 filters + 1 total
+    with Store.open(tied_store) as other:  # another connection (a sync, the CLI) adds a climb
+        with other.transaction() as conn:
+            write_climbs(conn, [Climb(id="new-one", face_id=face, name="New", holds_list=holds)])
+    assert data.counts(tied_store, ClimbQuery(face_id=face)).total == 1918
