@@ -50,6 +50,8 @@ _GROUP = {
 # Below this many climbs matching its most selective indexed term, a filter drives the query (its
 # matches are sorted); above it the sort index is walked (see the module docstring).
 DRIVE_LIMIT = 3000
+# Holds are tested by a probe per walked climb (slower than a column test): they drive up to more.
+HOLDS_DRIVE_LIMIT = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +153,11 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
     more (condition, parameters) terms (keyset).
     """
     params: list[object] = []
-    source = f"climbs c INDEXED BY {_DRIVING_INDEX[driver]}" if driver in _DRIVING_INDEX else "climbs c"
+    source = "climbs c"
+    if driver in _DRIVING_INDEX:
+        source = f"climbs c INDEXED BY {_DRIVING_INDEX[driver]}"
+    elif driver == "walk" and q.face_id is not None:
+        source = f"climbs c INDEXED BY {_SORT_INDEX[q.sort]}"  # not the id index for a keyset's `c.id > ?`
     where: list[str] = []
     plus = "+" if driver == "walk" else ""
     if (q.holds_all or q.holds_none) and driver in (None, "holds"):
@@ -187,10 +193,14 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
                 where.append("NOT EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = c.id)")
                 params.append(hold)
     else:
-        # each walked (or otherwise driven) climb is probed on the index (hold_num, climb_id[, role])
-        for f in q.holds_all:
+        # each walked (or otherwise driven) climb is looked up in the rarest hold's climbs (made once
+        # into a temporary index: steadier than a probe of climb_holds per climb) and probed for the others
+        for i, f in enumerate(q.holds_all):
             role_sql = " AND x.role = ?" if f.role is not None else ""
-            where.append(f"EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = c.id{role_sql})")
+            if i == 0:
+                where.append(f"c.id IN (SELECT x.climb_id FROM climb_holds x WHERE x.hold_num = ?{role_sql})")
+            else:
+                where.append(f"EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = c.id{role_sql})")
             params.append(f.hold)
             if f.role is not None:
                 params.append(Role(f.role).value)
@@ -267,9 +277,12 @@ def _driver(conn: sqlite3.Connection, q: ClimbQuery) -> str | None:
     if q.list_id or q.changed_holds_only:
         return None
     if q.holds_all:
-        counts = [conn.execute("SELECT ifnull(sum(n), 0) FROM hold_grade_usage WHERE hold_num = ?",
-                               (f.hold,)).fetchone()[0] for f in q.holds_all]
-        if min(counts) < DRIVE_LIMIT:
+        # climbs using all of them, were holds independent (popular holds go together: more in fact)
+        total = max(1, conn.execute("SELECT ifnull(max(rowid), 0) FROM climbs").fetchone()[0])
+        estimate = float(total)
+        for f in q.holds_all:
+            estimate *= _hold_use(conn, f.hold) / total
+        if estimate < HOLDS_DRIVE_LIMIT:
             return "holds"
     terms: list[tuple[str, str, list[object]]] = []
     if (q.grade_min is not None or q.grade_max is not None) and q.face_id is not None:
@@ -289,6 +302,13 @@ def _driver(conn: sqlite3.Connection, q: ClimbQuery) -> str | None:
 
 
 _DRIVING_INDEX = {"grade": "climbs_face_grade", "setter": "climbs_setter_face"}
+_SORT_INDEX = {"newest": "climbs_sort_newest", "grade": "climbs_sort_grade", "name": "climbs_sort_name",
+               "popularity": "climbs_sort_popularity"}
+
+
+def _hold_use(conn: sqlite3.Connection, hold: int) -> int:
+    """How many climbs use `hold` (the hold usage statistics: exact, a few rows)."""
+    return int(conn.execute("SELECT ifnull(sum(n), 0) FROM hold_grade_usage WHERE hold_num = ?", (hold,)).fetchone()[0])
 
 
 def _keyset(q: ClimbQuery) -> list[tuple[tuple[str, list[object]], ...]]:
@@ -317,10 +337,7 @@ def _rarest_first(conn: sqlite3.Connection, q: ClimbQuery) -> ClimbQuery:
     """`q` with its required holds ordered by how few climbs use them (the rarest drives the query)."""
     if len(q.holds_all) < 2:
         return q
-    counts = {
-        f: conn.execute("SELECT count(*) FROM climb_holds WHERE hold_num = ?", (f.hold,)).fetchone()[0]
-        for f in q.holds_all
-    }
+    counts = {f: _hold_use(conn, f.hold) for f in q.holds_all}
     return dataclasses.replace(q, holds_all=tuple(sorted(q.holds_all, key=lambda f: (counts[f], f.hold))))
 
 
@@ -389,14 +406,16 @@ _ONLY_HOLD_AND_GRADE = {"face_id", "grade_min", "grade_max", "holds_all", "inclu
                         "limit", "offset", "after"}
 
 
+_DEFAULT = ClimbQuery()
+
+
 def _usage_count(conn: sqlite3.Connection, q: ClimbQuery) -> int | None:
     """The count of "climbs using this hold" (in any role, optionally in a grade range) read from the hold
     usage statistics (`usage_schema`, exact): ~30 rows instead of the hold's climbs (40k at 400k).
     None when `q` filters on anything else."""
     if len(q.holds_all) != 1 or q.holds_all[0].role is not None:
         return None
-    defaults = ClimbQuery()
-    if any(getattr(q, f.name) != getattr(defaults, f.name) for f in dataclasses.fields(q)
+    if any(getattr(q, f.name) != getattr(_DEFAULT, f.name) for f in dataclasses.fields(q)
            if f.name not in _ONLY_HOLD_AND_GRADE):
         return None
     hold = q.holds_all[0].hold
@@ -421,16 +440,28 @@ def hold_stats(conn: sqlite3.Connection, face_id: str, q: ClimbQuery | None = No
 
     With `q`, only climbs matching `q` count (for heatmaps restricted to the current filter).
     """
-    if q is None:
-        # Whole face: the per-hold, per-grade counts kept by triggers (schema step `usage_schema`),
-        # restricted to the face's holds — a climb only references holds of its own face.
+    grade_only = q is not None and all(
+        getattr(q, f.name) == getattr(_DEFAULT, f.name) for f in dataclasses.fields(q)
+        if f.name not in ("face_id", "grade_min", "grade_max", "include_ungraded", "sort", "reverse", "limit",
+                          "offset", "after"))
+    if q is None or grade_only:
+        # Whole face (or a grade range of it): the per-hold, per-grade counts kept up to date (schema
+        # step `usage_schema`), restricted to the face's holds — a climb only references holds of its face.
+        where, params = ["u.n > 0", "u.hold_num IN (SELECT num FROM holds WHERE face_id = ?)"], [face_id]
+        if q is not None and (q.grade_min is not None or q.grade_max is not None or not q.include_ungraded):
+            where.append("u.grade_key >= 0")  # -1: ungraded
+        if q is not None and q.grade_min is not None:
+            where.append("u.grade_key >= ?")
+            params.append(q.grade_min)
+        if q is not None and q.grade_max is not None:
+            where.append("u.grade_key < ?")
+            params.append(q.grade_max)
         sql = (
             "SELECT u.hold_num, sum(u.n), min(CASE WHEN u.grade_key >= 0 THEN u.grade_key END), "
-            "max(CASE WHEN u.grade_key >= 0 THEN u.grade_key END) "
-            "FROM hold_grade_usage u WHERE u.n > 0 AND u.hold_num IN (SELECT num FROM holds WHERE face_id = ?) "
+            f"max(CASE WHEN u.grade_key >= 0 THEN u.grade_key END) FROM hold_grade_usage u WHERE {' AND '.join(where)} "
             "GROUP BY u.hold_num"
         )
-        return {r[0]: HoldStat(r[1], r[2], r[3]) for r in conn.execute(sql, (face_id,))}
+        return {r[0]: HoldStat(r[1], r[2], r[3]) for r in conn.execute(sql, params)}
     body, params = _from_and_where(conn, dataclasses.replace(q, face_id=face_id, limit=None, offset=0))
     sql = (
         "SELECT ch.hold_num, count(DISTINCT ch.climb_id), min(ch.grade_ircra), max(ch.grade_ircra) "

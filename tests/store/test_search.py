@@ -203,6 +203,7 @@ def test_keyset_pages_are_the_whole_order_cut_in_pages(loaded_store: Store, monk
     """Page after page (`after` = the last row's `sort_key`) lists exactly the rows of one unpaged
     query, in its order, for each sort both ways, whether the sort index is walked or a filter drives."""
     monkeypatch.setattr(search, "DRIVE_LIMIT", drive_limit)
+    monkeypatch.setattr(search, "HOLDS_DRIVE_LIMIT", drive_limit)
     _add_ties(loaded_store)
     conn = loaded_store.conn
     face = conn.execute("SELECT face_id FROM climbs LIMIT 1").fetchone()[0]
@@ -232,6 +233,7 @@ def test_keyset_pages_are_the_whole_order_cut_in_pages(loaded_store: Store, monk
 def test_pages_of_random_filters_match_python_whichever_index_drives(loaded_store: Store, rows: list[dict],
                                                                      monkeypatch, drive_limit: int) -> None:
     monkeypatch.setattr(search, "DRIVE_LIMIT", drive_limit)
+    monkeypatch.setattr(search, "HOLDS_DRIVE_LIMIT", drive_limit)
     rng = random.Random(11)
     face = rows[0]["face_id"]
     nums = sorted({ref.hold for r in rows for ref in r["refs"]})
@@ -271,3 +273,26 @@ def test_count_of_one_hold_from_the_usage_statistics_is_exact(loaded_store: Stor
                 assert fast == len(_python_filter(rows, q)), (hold, kw)
     q = ClimbQuery(holds_all=(HoldFilter(nums[0], Role.START),))
     assert search._usage_count(loaded_store.conn, q) is None  # a role: the general count
+
+
+def test_hold_stats_of_a_grade_range_from_the_usage_statistics_are_exact(loaded_store: Store, rows: list[dict]) -> None:
+    face = loaded_store.faces()[0]
+    font = grades.labels(grades.GradeSystem.FONT)
+    for lo_label, hi_label in (("6A", "6C"), ("4", "5+"), ("7A", font[-1])):
+        lo, hi = grades.filter_bounds(grades.GradeSystem.FONT, lo_label, hi_label)
+        for q in (ClimbQuery(grade_min=lo, grade_max=hi), ClimbQuery(grade_min=lo), ClimbQuery(include_ungraded=False)):
+            expected: dict[int, list] = {}
+            keep = _python_filter(rows, q)
+            for r in rows:
+                if r["id"] not in keep or (not q.include_ungraded and r["grade_ircra"] is None):
+                    continue
+                for h in {ref.hold for ref in r["refs"]}:
+                    e = expected.setdefault(h, [0, None, None])
+                    e[0] += 1
+                    g = r["grade_ircra"]
+                    if g is not None:
+                        e[1] = g if e[1] is None else min(e[1], g)
+                        e[2] = g if e[2] is None else max(e[2], g)
+            stats = search.hold_stats(loaded_store.conn, face.id, q)
+            assert {h: (s.count, s.min_ircra, s.max_ircra) for h, s in stats.items()} == \
+                {h: tuple(v) for h, v in expected.items()}, q
