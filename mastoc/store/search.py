@@ -311,21 +311,25 @@ def _hold_use(conn: sqlite3.Connection, hold: int) -> int:
     return int(conn.execute("SELECT ifnull(sum(n), 0) FROM hold_grade_usage WHERE hold_num = ?", (hold,)).fetchone()[0])
 
 
-def _keyset(q: ClimbQuery) -> list[tuple[tuple[str, list[object]], ...]]:
-    """The page after `q.after` as two index seeks: the rest of the last row's tie group (same sort
-    columns, later id), then the rows strictly after that group."""
+def _keyset(q: ClimbQuery) -> list[tuple[tuple[tuple[str, list[object]], ...], int]]:
+    """The page after `q.after` as index seeks, in order: the rest of the last row's tie group (same sort
+    columns, later id), then for each sort column from the last to the first, the rows equal on the
+    columns before it and later on it. With each part, how many leading sort columns it fixes (left
+    out of its ORDER BY: SQLite 3.40 would otherwise sort the part's rows in a temporary B-tree). (One row-value comparison over an expression and a collated
+    column is not a range SQLite 3.40 seeks: it would scan from the top.)"""
     assert q.after is not None
     cols, direction = _GROUP[q.sort]
     *group, last_id = q.after
     if len(group) != len(cols):
         raise ValueError(f"a {q.sort!r} key has {len(cols) + 1} values, not {len(q.after)}")
-    later = direction == "ASC"
-    if q.reverse:
-        later = not later
-    lhs = cols[0] if len(cols) == 1 else f"({', '.join(cols)})"
-    rhs = "?" if len(cols) == 1 else f"({', '.join('?' * len(cols))})"
-    tie = " AND ".join(f"{c} = ?" for c in cols) + (" AND c.id < ?" if q.reverse else " AND c.id > ?")
-    return [((tie, [*group, last_id]),), ((f"{lhs} {'>' if later else '<'} {rhs}", list(group)),)]
+    later = ">" if (direction == "ASC") != q.reverse else "<"
+    parts: list[tuple[tuple[tuple[str, list[object]], ...], int]] = [
+        (((" AND ".join(f"{c} = ?" for c in cols) + (" AND c.id < ?" if q.reverse else " AND c.id > ?"),
+           [*group, last_id]),), len(cols))]
+    for j in range(len(cols) - 1, -1, -1):
+        sql = " AND ".join([*(f"{c} = ?" for c in cols[:j]), f"{cols[j]} {later} ?"])
+        parts.append((((sql, list(group[:j + 1])),), j))
+    return parts
 
 
 def _flag_mask(q: ClimbQuery) -> int:
@@ -355,20 +359,22 @@ def search(conn: sqlite3.Connection, q: ClimbQuery) -> list[ClimbRow]:
     if q.after is None:
         return _page(conn, q, order, driver, (), q.limit, q.offset)
     out: list[ClimbRow] = []
-    for extra in _keyset(q):
-        out.extend(_page(conn, q, order, driver, extra, q.limit - len(out), 0))
+    for extra, fixed in _keyset(q):
+        inner = ", ".join(_terms(order)[fixed:])
+        out.extend(_page(conn, q, order, driver, extra, q.limit - len(out), 0, inner))
         if len(out) >= q.limit:
             break
     return out
 
 
 def _page(conn: sqlite3.Connection, q: ClimbQuery, order: str, driver: str | None,
-          extra: tuple[tuple[str, list[object]], ...], limit: int, offset: int) -> list[ClimbRow]:
+          extra: tuple[tuple[str, list[object]], ...], limit: int, offset: int,
+          inner_order: str | None = None) -> list[ClimbRow]:
     # Deferred join: the page's ids come from the sort index alone (skipping OFFSET rows costs an
     # index step each, not a table row and a setter lookup each), then only those rows are read.
     body, params = _from_and_where(conn, q, driver=driver, extra=extra)
     sql = (
-        f"SELECT {_ROW_SQL} FROM (SELECT c.id AS pid {body} ORDER BY {order} LIMIT ? OFFSET ?) AS page "
+        f"SELECT {_ROW_SQL} FROM (SELECT c.id AS pid {body} ORDER BY {inner_order or order} LIMIT ? OFFSET ?) AS page "
         f"JOIN climbs c ON c.id = page.pid LEFT JOIN users u ON u.id = c.setter_id ORDER BY {order}"
     )
     return [_row(r) for r in conn.execute(sql, [*params, limit, offset])]
@@ -378,7 +384,19 @@ def _unindexed(order: str) -> str:
     """`order` with its terms made expressions (unary `+`), so no index is walked for it: a selective
     filter then drives through its own index and its few matches are sorted (the planner, without
     statistics, would otherwise walk the sort index through every climb)."""
-    return ", ".join(f"+{term.strip()}" for term in order.split(","))
+    return ", ".join(f"+{term}" for term in _terms(order))
+
+
+def _terms(order: str) -> list[str]:
+    """The terms of an ORDER BY list (commas inside parentheses belong to their term)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(order):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            out.append(order[start:i].strip())
+            start = i + 1
+    out.append(order[start:].strip())
+    return out
 
 
 def _row(r: sqlite3.Row | tuple) -> ClimbRow:
