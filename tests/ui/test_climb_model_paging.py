@@ -68,7 +68,6 @@ def test_the_face_total_is_counted_again_only_after_a_change(tied_store: Path, m
     first = data.counts(tied_store, ClimbQuery(face_id=face, grade_min=18.0))
     again = data.counts(tied_store, ClimbQuery(face_id=face, text="twin"))
     assert first.total == again.total == 1917 and len(calls) == 3  # 2 filters + 1 total
-    with Store.open(tied_store) as other:  # another connection (a sync, the CLI) adds a climb
-        with other.transaction() as conn:
-            write_climbs(conn, [Climb(id="new-one", face_id=face, name="New", holds_list=holds)])
+    with Store.open(tied_store) as other, other.transaction() as conn:  # another connection (a sync, the CLI)
+        write_climbs(conn, [Climb(id="new-one", face_id=face, name="New", holds_list=holds)])
     assert data.counts(tied_store, ClimbQuery(face_id=face)).total == 1918
