@@ -51,7 +51,7 @@ _GROUP = {
 # matches are sorted); above it the sort index is walked (see the module docstring).
 DRIVE_LIMIT = 3000
 # Holds are tested by a probe per walked climb (slower than a column test): they drive up to more.
-HOLDS_DRIVE_LIMIT = 10_000
+HOLDS_DRIVE_LIMIT = 4000
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,11 +458,7 @@ def hold_stats(conn: sqlite3.Connection, face_id: str, q: ClimbQuery | None = No
 
     With `q`, only climbs matching `q` count (for heatmaps restricted to the current filter).
     """
-    grade_only = q is not None and all(
-        getattr(q, f.name) == getattr(_DEFAULT, f.name) for f in dataclasses.fields(q)
-        if f.name not in ("face_id", "grade_min", "grade_max", "include_ungraded", "sort", "reverse", "limit",
-                          "offset", "after"))
-    if q is None or grade_only:
+    if q is None or grade_only(q):
         # Whole face (or a grade range of it): the per-hold, per-grade counts kept up to date (schema
         # step `usage_schema`), restricted to the face's holds — a climb only references holds of its face.
         where, params = ["u.n > 0", "u.hold_num IN (SELECT num FROM holds WHERE face_id = ?)"], [face_id]
@@ -487,6 +483,24 @@ def hold_stats(conn: sqlite3.Connection, face_id: str, q: ClimbQuery | None = No
         "GROUP BY ch.hold_num"
     )
     return {r[0]: HoldStat(r[1], r[2], r[3]) for r in conn.execute(sql, params)}
+
+
+_GRADE_ONLY = ("face_id", "grade_min", "grade_max", "include_ungraded", "sort", "reverse", "limit", "offset", "after")
+
+
+def grade_only(q: ClimbQuery) -> bool:
+    """Whether `q` filters on nothing but the face and a grade range."""
+    return all(getattr(q, f.name) == getattr(_DEFAULT, f.name) for f in dataclasses.fields(q)
+               if f.name not in _GRADE_ONLY)
+
+
+def in_grade_range(face_counts: dict[float | None, int], q: ClimbQuery) -> dict[float | None, int]:
+    """The part of a face's `grade_counts` that a grade-only `q` keeps (same bounds as the search)."""
+    def keep(g: float | None) -> bool:
+        if q.grade_min is None and q.grade_max is None:
+            return q.include_ungraded or g is not None
+        return g is not None and (q.grade_min is None or g >= q.grade_min) and (q.grade_max is None or g < q.grade_max)
+    return {g: n for g, n in face_counts.items() if keep(g)}
 
 
 def grade_counts(conn: sqlite3.Connection, q: ClimbQuery) -> dict[float | None, int]:

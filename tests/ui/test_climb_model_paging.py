@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex
 
+from mastoc.domain import grades
 from mastoc.domain.models import Climb
 from mastoc.store import search
+from mastoc.store import search as s
 from mastoc.store.db import Store, write_climbs
 from mastoc.store.search import ClimbQuery
 from mastoc.ui import data
@@ -58,16 +60,29 @@ def test_scrolling_to_the_end_lists_the_query_page_after_page(qtbot, tied_store:
     model.tasks.wait()
 
 
-def test_the_face_total_is_counted_again_only_after_a_change(tied_store: Path, monkeypatch) -> None:
-    calls: list[ClimbQuery] = []
-    real_count = search.count
-    monkeypatch.setattr(search, "count", lambda c, q: calls.append(q) or real_count(c, q))
+def test_the_face_total_and_grade_counts_are_counted_again_only_after_a_change(tied_store: Path, monkeypatch) -> None:
+    calls: list[str] = []
+    real_count, real_grades = search.count, search.grade_counts
+    monkeypatch.setattr(search, "count", lambda c, q: calls.append("count") or real_count(c, q))
+    monkeypatch.setattr(search, "grade_counts", lambda c, q: calls.append("grades") or real_grades(c, q))
     with Store.open(tied_store) as st:
         face = st.faces()[0].id
         holds = st.conn.execute("SELECT holds_list FROM climbs LIMIT 1").fetchone()[0]
-    first = data.counts(tied_store, ClimbQuery(face_id=face, grade_min=18.0))
-    again = data.counts(tied_store, ClimbQuery(face_id=face, text="twin"))
-    assert first.total == again.total == 1917 and len(calls) == 3  # 2 filters + 1 total
-    with Store.open(tied_store) as other, other.transaction() as conn:  # another connection (a sync, the CLI)
-        write_climbs(conn, [Climb(id="new-one", face_id=face, name="New", holds_list=holds)])
-    assert data.counts(tied_store, ClimbQuery(face_id=face)).total == 1918
+        conn = st.conn
+        lo, hi = grades.filter_bounds("font", "6A", "7A")
+        queries = [ClimbQuery(face_id=face, grade_min=lo, grade_max=hi), ClimbQuery(face_id=face, grade_min=18.0),
+                   ClimbQuery(face_id=face, include_ungraded=False), ClimbQuery(face_id=face),
+                   ClimbQuery(face_id=face, grade_max=hi, sort="name")]
+        expected = [real_count(conn, q) for q in queries]
+        per_grade = [dict(real_grades(conn, q)) for q in queries]
+    assert [data.counts(tied_store, q).matching for q in queries] == expected
+    assert [s.in_grade_range(data._face_grades(data.store_for_thread(tied_store).conn, face), q)
+            for q in queries] == per_grade
+    histograms = [data.grade_histogram(tied_store, q, "ircra") for q in queries]
+    assert [sum(n for _l, n in h) for h in histograms] == expected
+    assert calls.count("count") == 1 and calls.count("grades") == 1  # the total, the face's grades: once each
+    assert data.counts(tied_store, ClimbQuery(face_id=face, text="twin")).total == 1917
+    with Store.open(tied_store) as other, other.transaction() as c:  # another connection (a sync, the CLI)
+        write_climbs(c, [Climb(id="new-one", face_id=face, name="New", holds_list=holds, grade_ircra=18.0)])
+    after = data.counts(tied_store, ClimbQuery(face_id=face, grade_min=18.0))
+    assert after.total == 1918 and after.matching == expected[1] + 1
