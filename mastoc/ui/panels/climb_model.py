@@ -57,9 +57,9 @@ class ClimbListModel(QAbstractTableModel):
         self._pending = False
         self.endResetModel()
         gen = self._generation
+        self._request_page()  # first: the rows are what the user waits for; the count may take longer
         self.tasks.submit(data.counts, self.directory, self.query, key="climb-counts",
                           on_done=lambda c: self._on_counts(gen, c), on_error=self._on_error)
-        self._request_page()
 
     def set_warnings(self, flags: dict[str, str]) -> None:
         """Climbs to mark with a warning sign, with the reason (e.g. a broken hold)."""
