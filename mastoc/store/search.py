@@ -411,6 +411,12 @@ def search_ids(conn: sqlite3.Connection, q: ClimbQuery) -> list[str]:
     return [r[0] for r in conn.execute(f"SELECT c.id {body} ORDER BY {order}", params)]
 
 
+def contains(conn: sqlite3.Connection, q: ClimbQuery, climb_id: str) -> bool:
+    """Whether the climb `climb_id` matches `q` (one primary-key probe, not all the matching ids)."""
+    body, params = _from_and_where(conn, _rarest_first(conn, q), extra=(("c.id = ?", [climb_id]),))
+    return conn.execute(f"SELECT 1 {body} LIMIT 1", params).fetchone() is not None
+
+
 def count(conn: sqlite3.Connection, q: ClimbQuery) -> int:
     """How many climbs match `q` (ignores paging)."""
     n = _usage_count(conn, q)

@@ -253,6 +253,8 @@ def test_pages_of_random_filters_match_python_whichever_index_drives(loaded_stor
         got = [r.id for r in search.search(loaded_store.conn, q)]
         assert set(got) == expected and len(got) == len(expected), q
         assert got == search.search_ids(loaded_store.conn, q)
+        for cid in [*got[:3], *rng.sample([r["id"] for r in rows], 5)]:
+            assert search.contains(loaded_store.conn, q, cid) == (cid in expected)
 
 
 def test_count_of_one_hold_from_the_usage_statistics_is_exact(loaded_store: Store, rows: list[dict],
