@@ -17,6 +17,7 @@ the caller holds): a seek in the sort index, as fast at the end of 400k climbs a
 from __future__ import annotations
 
 import dataclasses
+import json
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -52,6 +53,8 @@ _GROUP = {
 DRIVE_LIMIT = 3000
 # Holds are tested by a probe per walked climb (slower than a column test): they drive up to more.
 HOLDS_DRIVE_LIMIT = 4000
+# A name filter walks this many climbs of the sort order before it scans the table instead.
+TEXT_WALK_CAP = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +162,9 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
     elif driver == "walk" and q.face_id is not None:
         source = f"climbs c INDEXED BY {_SORT_INDEX[q.sort]}"  # not the id index for a keyset's `c.id > ?`
     where: list[str] = []
-    plus = "+" if driver == "walk" else ""
+    plus = "+" if driver in ("walk", "scan") else ""
+    if driver == "scan":
+        source = "climbs c NOT INDEXED"  # in table order: sequential pages (`_capped_walk`)
     if (q.holds_all or q.holds_none) and driver in (None, "holds"):
         # Hold filters are resolved inside the index table first: the first required hold (callers
         # put the rarest first) drives through the primary-key prefix hold_num; every other
@@ -173,9 +178,9 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
             if first.role is not None:
                 inner.append("d.role = ?")
                 params.append(Role(first.role).value)
-            driver = "climb_holds d"
+            hold_source = "climb_holds d"
         else:
-            others, driver = [], ""
+            others, hold_source = [], ""
         for f in others:
             role_sql = " AND x.role = ?" if f.role is not None else ""
             inner.append(f"EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = d.climb_id{role_sql})")
@@ -186,7 +191,7 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
             for hold in q.holds_none:
                 inner.append("NOT EXISTS (SELECT 1 FROM climb_holds x WHERE x.hold_num = ? AND x.climb_id = d.climb_id)")
                 params.append(hold)
-            source = (f"(SELECT DISTINCT d.climb_id FROM {driver} WHERE {' AND '.join(inner)}) AS hs "
+            source = (f"(SELECT DISTINCT d.climb_id FROM {hold_source} WHERE {' AND '.join(inner)}) AS hs "
                       "JOIN climbs c ON c.id = hs.climb_id")
         else:
             for hold in q.holds_none:
@@ -372,12 +377,45 @@ def _page(conn: sqlite3.Connection, q: ClimbQuery, order: str, driver: str | Non
           inner_order: str | None = None) -> list[ClimbRow]:
     # Deferred join: the page's ids come from the sort index alone (skipping OFFSET rows costs an
     # index step each, not a table row and a setter lookup each), then only those rows are read.
+    if driver == "walk" and q.text:
+        ids = _capped_walk(conn, q, inner_order or order, extra, limit, offset)
+        if ids is not None:
+            sql = (f"SELECT {_ROW_SQL} FROM climbs c LEFT JOIN users u ON u.id = c.setter_id "
+                   f"WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY {order}")
+            return [_row(r) for r in conn.execute(sql, (json.dumps(ids),))]
+        driver = "scan"
     body, params = _from_and_where(conn, q, driver=driver, extra=extra)
     sql = (
         f"SELECT {_ROW_SQL} FROM (SELECT c.id AS pid {body} ORDER BY {inner_order or order} LIMIT ? OFFSET ?) AS page "
         f"JOIN climbs c ON c.id = page.pid LEFT JOIN users u ON u.id = c.setter_id ORDER BY {order}"
     )
     return [_row(r) for r in conn.execute(sql, [*params, limit, offset])]
+
+
+def _capped_walk(conn: sqlite3.Connection, q: ClimbQuery, order: str, extra: tuple[tuple[str, list[object]], ...],
+                 limit: int, offset: int) -> list[str] | None:
+    """A name filter has no index: walk the first `TEXT_WALK_CAP` entries of the sort order testing each
+    name, which finds a page of a common text at once. The page's ids in order, or None when the cap
+    was reached first (a rare text: a sequential scan of the table, then a sort, is faster than
+    walking on through the table in index order)."""
+    body, params = _from_and_where(conn, dataclasses.replace(q, text=None), driver="walk", extra=extra)
+    pattern = f"%{_escape_like(fold(q.text or ''))}%"
+    cur = conn.execute(f"SELECT c.id, c.name_search LIKE ? ESCAPE '\\' {body} ORDER BY {order} LIMIT ?",
+                       [pattern, *params, TEXT_WALK_CAP + 1])
+    ids: list[str] = []
+    seen = 0
+    for cid, hit in cur:
+        seen += 1
+        if seen > TEXT_WALK_CAP:
+            return None
+        if hit:
+            if offset:
+                offset -= 1
+                continue
+            ids.append(cid)
+            if len(ids) == limit:
+                break
+    return ids
 
 
 def _unindexed(order: str) -> str:

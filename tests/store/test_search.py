@@ -196,14 +196,16 @@ def _add_ties(store: Store) -> None:
                  None if i % 3 else "2024-05-01T00:00:00+00:00", 0, 0))
 
 
-@pytest.mark.parametrize("drive_limit", [1, 10**9], ids=["walk", "drive"])
+@pytest.mark.parametrize("drive_limit,text_cap", [(1, 20_000), (1, 3), (10**9, 20_000)],
+                         ids=["walk", "walk-then-scan", "drive"])
 @pytest.mark.parametrize("sort", search.SORTS)
 def test_keyset_pages_are_the_whole_order_cut_in_pages(loaded_store: Store, monkeypatch, sort: str,
-                                                       drive_limit: int) -> None:
+                                                       drive_limit: int, text_cap: int) -> None:
     """Page after page (`after` = the last row's `sort_key`) lists exactly the rows of one unpaged
     query, in its order, for each sort both ways, whether the sort index is walked or a filter drives."""
     monkeypatch.setattr(search, "DRIVE_LIMIT", drive_limit)
     monkeypatch.setattr(search, "HOLDS_DRIVE_LIMIT", drive_limit)
+    monkeypatch.setattr(search, "TEXT_WALK_CAP", text_cap)
     _add_ties(loaded_store)
     conn = loaded_store.conn
     face = conn.execute("SELECT face_id FROM climbs LIMIT 1").fetchone()[0]
@@ -212,7 +214,7 @@ def test_keyset_pages_are_the_whole_order_cut_in_pages(loaded_store: Store, monk
     setter = conn.execute("SELECT full_name FROM users ORDER BY id LIMIT 1").fetchone()[0]
     for reverse in (False, True):
         for extra in ({}, {"grade_min": lo, "grade_max": hi}, {"holds_all": (HoldFilter(popular),)},
-                      {"setter": setter[:4]}, {"text": "tw"}):
+                      {"setter": setter[:4]}, {"text": "tw"}, {"text": "e"}, {"text": "in", "grade_min": lo}):
             q = ClimbQuery(face_id=face, sort=sort, reverse=reverse, **extra)
             whole = [r.id for r in search.search(conn, replace(q, limit=None))]
             assert whole == search.search_ids(conn, q)
@@ -229,10 +231,14 @@ def test_keyset_pages_are_the_whole_order_cut_in_pages(loaded_store: Store, monk
             assert [r.id for r in first] == whole[74:111]
 
 
-@pytest.mark.parametrize("drive_limit", [1, 200, 10**9], ids=["walk", "mixed", "drive"])
+@pytest.mark.parametrize("drive_limit,text_cap", [(1, 20_000), (1, 40), (200, 500), (10**9, 20_000)],
+                         ids=["walk", "walk-then-scan", "mixed", "drive"])
 def test_pages_of_random_filters_match_python_whichever_index_drives(loaded_store: Store, rows: list[dict],
-                                                                     monkeypatch, drive_limit: int) -> None:
+                                                                     monkeypatch, drive_limit: int,
+                                                                     text_cap: int) -> None:
     monkeypatch.setattr(search, "DRIVE_LIMIT", drive_limit)
+    monkeypatch.setattr(search, "HOLDS_DRIVE_LIMIT", drive_limit)
+    monkeypatch.setattr(search, "TEXT_WALK_CAP", text_cap)
     monkeypatch.setattr(search, "HOLDS_DRIVE_LIMIT", drive_limit)
     rng = random.Random(11)
     face = rows[0]["face_id"]
@@ -247,12 +253,13 @@ def test_pages_of_random_filters_match_python_whichever_index_drives(loaded_stor
             holds_all=tuple(HoldFilter(h, rng.choice([None, Role.START, Role.OTHER])) for h in rng.sample(nums, rng.randint(0, 2))),
             holds_none=tuple(rng.sample(nums, rng.randint(0, 1))),
             setter=rng.choice([None, rng.choice(setters)[:5]]), sort=rng.choice(search.SORTS), reverse=rng.random() < 0.3,
-            limit=2000,
+            text=rng.choice([None, None, "e", "bloc", "ou", "zz"]), limit=2000, offset=rng.choice([0, 0, 3]),
         )
         expected = _python_filter(rows, q)
         got = [r.id for r in search.search(loaded_store.conn, q)]
-        assert set(got) == expected and len(got) == len(expected), q
-        assert got == search.search_ids(loaded_store.conn, q)
+        every = search.search_ids(loaded_store.conn, q)
+        assert set(every) == expected and len(every) == len(expected), q
+        assert got == every[q.offset:]
         for cid in [*got[:3], *rng.sample([r["id"] for r in rows], 5)]:
             assert search.contains(loaded_store.conn, q, cid) == (cid in expected)
 
