@@ -12,6 +12,9 @@ the other way round: the sort index is walked and each entry tested on the filte
 (`scale_schema`), which stops after one page — sorting 100k matches to keep 200 would take half a
 second at 400k climbs. Pages after the first are keyset pages (`after` = `sort_key` of the last row
 the caller holds): a seek in the sort index, as fast at the end of 400k climbs as at the top.
+A name filter has no index (a substring of a folded name): it walks a bounded part of the sort
+order, then scans the table (`_capped_walk`). Counts of one hold, and heatmaps of a grade range,
+are read from the maintained hold usage statistics (`usage_schema`).
 """
 
 from __future__ import annotations
@@ -27,9 +30,9 @@ from mastoc.store import annotation_schema
 
 SORTS = ("newest", "grade", "name", "popularity")
 
-# Each order matches an index of schema v2 (so a page of 200 is an index walk, not a sort of 100k
+# Each order matches an index (`scale_schema`: a page of 200 is an index walk, not a sort of 100k
 # rows); the reverse order is the exact mirror, so the same index is walked backwards. Ungraded
-# climbs (NULL) sort after the hardest ones.
+# climbs (NULL) sort after the hardest ones; climbs without a date after the others (newest first).
 _ORDER = {
     "newest": ("ifnull(c.created_at, '') DESC, c.id ASC", "ifnull(c.created_at, '') ASC, c.id DESC"),
     "grade": ("ifnull(c.grade_ircra, 1e9) ASC, c.name COLLATE NOCASE ASC, c.id ASC",
