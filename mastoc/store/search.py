@@ -487,7 +487,8 @@ def _usage_count(conn: sqlite3.Connection, q: ClimbQuery) -> int | None:
     if q.face_id is not None and conn.execute(
             "SELECT 1 FROM holds WHERE face_id = ? AND num = ?", (q.face_id, hold)).fetchone() is None:
         return None  # not a hold of that face: the general count says (none of its climbs use it)
-    where, params = ["hold_num = ?"], [hold]
+    where: list[str] = ["hold_num = ?"]
+    params: list[object] = [hold]
     if q.grade_min is not None or q.grade_max is not None or not q.include_ungraded:
         where.append("grade_key >= 0")  # ungraded climbs are counted under -1
     if q.grade_min is not None:
@@ -508,7 +509,8 @@ def hold_stats(conn: sqlite3.Connection, face_id: str, q: ClimbQuery | None = No
     if q is None or grade_only(q):
         # Whole face (or a grade range of it): the per-hold, per-grade counts kept up to date (schema
         # step `usage_schema`), restricted to the face's holds — a climb only references holds of its face.
-        where, params = ["u.n > 0", "u.hold_num IN (SELECT num FROM holds WHERE face_id = ?)"], [face_id]
+        where = ["u.n > 0", "u.hold_num IN (SELECT num FROM holds WHERE face_id = ?)"]
+        params: list[object] = [face_id]
         if q is not None and (q.grade_min is not None or q.grade_max is not None or not q.include_ungraded):
             where.append("u.grade_key >= 0")  # -1: ungraded
         if q is not None and q.grade_min is not None:
@@ -523,13 +525,13 @@ def hold_stats(conn: sqlite3.Connection, face_id: str, q: ClimbQuery | None = No
             "GROUP BY u.hold_num"
         )
         return {r[0]: HoldStat(r[1], r[2], r[3]) for r in conn.execute(sql, params)}
-    body, params = _from_and_where(conn, dataclasses.replace(q, face_id=face_id, limit=None, offset=0))
+    body, fparams = _from_and_where(conn, dataclasses.replace(q, face_id=face_id, limit=None, offset=0))
     sql = (
         "SELECT ch.hold_num, count(DISTINCT ch.climb_id), min(ch.grade_ircra), max(ch.grade_ircra) "
         f"FROM (SELECT c.id AS cid {body}) AS f JOIN climb_holds ch ON ch.climb_id = f.cid "
         "GROUP BY ch.hold_num"
     )
-    return {r[0]: HoldStat(r[1], r[2], r[3]) for r in conn.execute(sql, params)}
+    return {r[0]: HoldStat(r[1], r[2], r[3]) for r in conn.execute(sql, fparams)}
 
 
 _GRADE_ONLY = ("face_id", "grade_min", "grade_max", "include_ungraded", "sort", "reverse", "limit", "offset", "after")
