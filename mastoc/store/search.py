@@ -271,10 +271,12 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
     return sql, params
 
 
+_SETTER_IDS = "SELECT ? UNION ALL SELECT id FROM users WHERE mastoc_fold(full_name) LIKE ? ESCAPE '\\'"
+
+
 def _setter_term(setter: str) -> tuple[str, list[object]]:
     """A user id, or a part of the setter's name: one IN list (an index range of `climbs_setter_face`)."""
-    return ("c.setter_id IN (SELECT ? UNION ALL SELECT id FROM users WHERE mastoc_fold(full_name) LIKE ? ESCAPE '\\')",
-            [setter, f"%{_escape_like(fold(setter))}%"])
+    return f"c.setter_id IN ({_SETTER_IDS})", [setter, f"%{_escape_like(fold(setter))}%"]
 
 
 def _driver(conn: sqlite3.Connection, q: ClimbQuery) -> str | None:
@@ -539,13 +541,31 @@ def hold_stats(conn: sqlite3.Connection, face_id: str, q: ClimbQuery | None = No
     return {r[0]: HoldStat(r[1], r[2], r[3]) for r in conn.execute(sql, fparams)}
 
 
-_GRADE_ONLY = ("face_id", "grade_min", "grade_max", "include_ungraded", "sort", "reverse", "limit", "offset", "after")
+_PAGING = ("sort", "reverse", "limit", "offset", "after")
+_GRADE_ONLY = ("face_id", "grade_min", "grade_max", "include_ungraded", *_PAGING)
 
 
 def grade_only(q: ClimbQuery) -> bool:
     """Whether `q` filters on nothing but the face and a grade range."""
     return all(getattr(q, f.name) == getattr(_DEFAULT, f.name) for f in dataclasses.fields(q)
                if f.name not in _GRADE_ONLY)
+
+
+def setter_only(q: ClimbQuery) -> bool:
+    """Whether `q` filters on nothing but the face and a setter."""
+    return bool(q.setter) and all(getattr(q, f.name) == getattr(_DEFAULT, f.name) for f in dataclasses.fields(q)
+                                  if f.name not in ("face_id", "setter", *_PAGING))
+
+
+def setter_counts(conn: sqlite3.Connection, face_id: str) -> dict[str | None, int]:
+    """How many climbs of the face each setter (user id; None: no setter) has."""
+    return dict(conn.execute("SELECT setter_id, count(*) FROM climbs WHERE face_id = ? GROUP BY setter_id",
+                             (face_id,)).fetchall())
+
+
+def setter_ids(conn: sqlite3.Connection, setter: str) -> set[str]:
+    """The user ids a `ClimbQuery.setter` stands for (the id itself, or the users whose name contains it)."""
+    return {r[0] for r in conn.execute(_SETTER_IDS, [setter, f"%{_escape_like(fold(setter))}%"])}
 
 
 def in_grade_range(face_counts: dict[float | None, int], q: ClimbQuery) -> dict[float | None, int]:

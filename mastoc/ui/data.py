@@ -111,6 +111,10 @@ def counts(directory: Path, q: s.ClimbQuery) -> Counts:
     conn = store_for_thread(directory).conn
     if s.grade_only(q) and q.face_id is not None:  # the grade slider: from the face's grade counts
         matching = sum(s.in_grade_range(_face_grades(conn, q.face_id), q).values())
+    elif s.setter_only(q) and q.face_id is not None:  # the setter box: from the face's setter counts
+        face = q.face_id
+        per_setter = _cached(conn, ("setters", face), lambda: s.setter_counts(conn, face))
+        matching = sum(per_setter.get(i, 0) for i in s.setter_ids(conn, q.setter or ""))
     else:
         matching = s.count(conn, q)
     return Counts(matching, face_total(conn, q.face_id))

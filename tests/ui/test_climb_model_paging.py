@@ -86,3 +86,18 @@ def test_the_face_total_and_grade_counts_are_counted_again_only_after_a_change(t
         write_climbs(c, [Climb(id="new-one", face_id=face, name="New", holds_list=holds, grade_ircra=18.0)])
     after = data.counts(tied_store, ClimbQuery(face_id=face, grade_min=18.0))
     assert after.total == 1918 and after.matching == expected[1] + 1
+
+
+def test_setter_counts_from_the_cached_setter_counts_are_exact(tied_store: Path) -> None:
+    with Store.open(tied_store) as st:
+        face = st.faces()[0].id
+        uid = st.conn.execute("SELECT setter_id FROM climbs WHERE setter_id IS NOT NULL LIMIT 1").fetchone()[0]
+        queries = [ClimbQuery(face_id=face, setter=t, sort=sort) for t in ("Setter 01", "sett", "SETTER 0", uid, "nobody")
+                   for sort in ("newest", "name")]
+        expected = [search.count(st.conn, q) for q in queries]
+    assert all(s.setter_only(q) for q in queries) and not s.setter_only(ClimbQuery(face_id=face, setter="a", text="b"))
+    assert [data.counts(tied_store, q).matching for q in queries] == expected
+    assert expected[0] > 0 and expected[-1] == 0
+    with Store.open(tied_store) as other, other.transaction() as c:
+        c.execute("UPDATE climbs SET setter_id = ? WHERE id = 'tie-0001'", (uid,))
+    assert data.counts(tied_store, ClimbQuery(face_id=face, setter=uid)).matching == expected[6] + 1
