@@ -376,8 +376,7 @@ def search(conn: sqlite3.Connection, q: ClimbQuery) -> list[ClimbRow]:
 def _page(conn: sqlite3.Connection, q: ClimbQuery, order: str, driver: str | None,
           extra: tuple[tuple[str, list[object]], ...], limit: int, offset: int,
           inner_order: str | None = None) -> list[ClimbRow]:
-    # Deferred join: the page's ids come from the sort index alone (skipping OFFSET rows costs an
-    # index step each, not a table row and a setter lookup each), then only those rows are read.
+    """One page (`extra`: a keyset part; `inner_order`: its ORDER BY, without the columns it fixes)."""
     if driver == "walk" and q.text:
         ids = _capped_walk(conn, q, inner_order or order, extra, limit, offset)
         if ids is not None:
@@ -385,6 +384,8 @@ def _page(conn: sqlite3.Connection, q: ClimbQuery, order: str, driver: str | Non
                    f"WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY {order}")
             return [_row(r) for r in conn.execute(sql, (json.dumps(ids),))]
         driver = "scan"
+    # Deferred join: the page's ids come from the sort index alone (skipping OFFSET rows costs an
+    # index step each, not a table row and a setter lookup each), then only those rows are read.
     body, params = _from_and_where(conn, q, driver=driver, extra=extra)
     sql = (
         f"SELECT {_ROW_SQL} FROM (SELECT c.id AS pid {body} ORDER BY {inner_order or order} LIMIT ? OFFSET ?) AS page "
