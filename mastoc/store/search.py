@@ -160,10 +160,9 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
     """
     params: list[object] = []
     source = "climbs c"
-    if driver in _DRIVING_INDEX:
-        source = f"climbs c INDEXED BY {_DRIVING_INDEX[driver]}"
-    elif driver == "walk" and q.face_id is not None:
-        source = f"climbs c INDEXED BY {_SORT_INDEX[q.sort]}"  # not the id index for a keyset's `c.id > ?`
+    named = _DRIVING_INDEX.get(driver or "") or (_SORT_INDEX[q.sort] if driver == "walk" and q.face_id else None)
+    if named is not None and named in _indexes(conn):  # (an index dropped for a bulk load: the planner chooses)
+        source = f"climbs c INDEXED BY {named}"  # for a walk: not the id index for a keyset's `c.id > ?`
     where: list[str] = []
     plus = "+" if driver in ("walk", "scan") else ""
     if driver == "scan":
@@ -310,6 +309,19 @@ def _driver(conn: sqlite3.Connection, q: ClimbQuery) -> str | None:
 _DRIVING_INDEX = {"grade": "climbs_face_grade", "setter": "climbs_setter_face"}
 _SORT_INDEX = {"newest": "climbs_sort_newest", "grade": "climbs_sort_grade", "name": "climbs_sort_name",
                "popularity": "climbs_sort_popularity"}
+
+
+_INDEXES: dict[int, tuple[int, frozenset[str]]] = {}
+
+
+def _indexes(conn: sqlite3.Connection) -> frozenset[str]:
+    """The names of the store's indexes (read again when the schema changes: `PRAGMA schema_version`)."""
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    hit = _INDEXES.get(id(conn))
+    if hit is None or hit[0] != version:
+        names = frozenset(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'"))
+        hit = _INDEXES[id(conn)] = (version, names)
+    return hit[1]
 
 
 def _hold_use(conn: sqlite3.Connection, hold: int) -> int:

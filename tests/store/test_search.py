@@ -305,3 +305,17 @@ def test_hold_stats_of_a_grade_range_from_the_usage_statistics_are_exact(loaded_
             stats = search.hold_stats(loaded_store.conn, face.id, q)
             assert {h: (s.count, s.min_ircra, s.max_ircra) for h, s in stats.items()} == \
                 {h: tuple(v) for h, v in expected.items()}, q
+
+
+def test_search_still_answers_while_an_index_it_names_is_dropped(loaded_store: Store, monkeypatch) -> None:
+    """A bulk load may drop indexes and build them after (issue 15): pages stay right meanwhile."""
+    monkeypatch.setattr(search, "DRIVE_LIMIT", 10**9)
+    conn = loaded_store.conn
+    face = conn.execute("SELECT face_id FROM climbs LIMIT 1").fetchone()[0]
+    lo, hi = grades.filter_bounds(grades.GradeSystem.FONT, "6A", "6C")
+    queries = [ClimbQuery(face_id=face, grade_min=lo, grade_max=hi), ClimbQuery(face_id=face, setter="Setter 0"),
+               ClimbQuery(face_id=face, sort="name")]
+    before = [[r.id for r in search.search(conn, q)] for q in queries]
+    for name in ("climbs_face_grade", "climbs_setter_face", "climbs_sort_name"):
+        conn.execute(f"DROP INDEX {name}")
+    assert [[r.id for r in search.search(conn, q)] for q in queries] == before
