@@ -12,7 +12,7 @@ caller's transaction:
    `created`; `updated` when a sent field differs (fields left out of the item keep their stored
    value, an explicit null clears, `updated_at` is set); `exists` otherwise. An item repeated in
    one request sees the earlier one, as it did when every item was its own statement;
-4. write: one `executemany` INSERT of the new rows, one `executemany` UPDATE (by primary key) of
+4. write: the new rows in one COPY (PostgreSQL) or `executemany` INSERT (SQLite, `rowcopy`), one `executemany` UPDATE (by primary key) of
    the changed ones, and for climbs one UPDATE of `synced_at` for the unchanged ones. Every created
    or updated row gets a changes-feed record (`changes.record`, written at commit in one insert).
 
@@ -28,11 +28,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from pydantic_core import PydanticUndefined
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from mastoc.domain.ids import id_for_stokt
-from mastoc.server import changes, views
+from mastoc.server import changes, rowcopy, views
 from mastoc.server.models import Climb, Face, Hold, User
 from mastoc.server.routes.climbs import _public
 from mastoc.server.schemas import ImportClimb, ImportHold, ImportUser
@@ -115,7 +115,7 @@ class _Upsert:
 
     def write(self) -> None:
         if self.created:
-            self.session.execute(insert(self.table), list(self.created.values()))
+            rowcopy.insert_rows(self.session.connection(), self.table, list(self.created.values()))
         if self.changed:
             pk = next(iter(self.table.primary_key.columns)).name
             cols = [c.name for c in self.table.columns if c.name != pk]
