@@ -90,8 +90,8 @@ class _Upsert:
         self.now = utcnow()
         self.rows: dict[Any, dict[str, Any]] = {}
         col = self.table.c[key]
-        for chunk in _chunks(keys):
-            stmt = select(self.table).where(col.in_(chunk)).with_for_update()
+        for chunk in _chunks(sorted(set(keys))):  # locked in key order: overlapping imports wait, never deadlock
+            stmt = select(self.table).where(col.in_(chunk)).order_by(col).with_for_update()
             self.rows.update({r._mapping[key]: dict(r._mapping) for r in session.execute(stmt)})
         self.created: dict[Any, dict[str, Any]] = {}
         self.changed: dict[Any, dict[str, Any]] = {}
