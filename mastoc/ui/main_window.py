@@ -130,7 +130,7 @@ class MainWindow(IoMixin, ListsMixin, ClimbNavMixin, SetWiring, QMainWindow):
         """Open the last face (or the first one) once the window exists."""
         faces = self.store.faces()
         if not faces:
-            self.statusBar().showMessage("The store has no wall yet: load a Stokt backup (File menu).")
+            self.statusBar().showMessage(self.tr("The store has no wall yet: load a Stokt backup (File menu)."))
             self._maybe_ready(force=True)
             return
         wanted = self.prefs.last_face
@@ -140,7 +140,7 @@ class MainWindow(IoMixin, ListsMixin, ClimbNavMixin, SetWiring, QMainWindow):
         self.open_face(face.id)
 
     def open_face(self, face_id: str) -> None:
-        self.statusBar().showMessage("Loading the wall…")
+        self.statusBar().showMessage(self.tr("Loading the wall…"))
         self.tasks.submit(data.load_face, self.directory, face_id, key="face", on_done=self._face_loaded,
                           on_error=lambda e: self.show_error(f"Could not open the wall: {e}"))
 
@@ -161,8 +161,8 @@ class MainWindow(IoMixin, ListsMixin, ClimbNavMixin, SetWiring, QMainWindow):
             self._shown_first = False
         self.welcome.setVisible(bool(self._demo_id) and fd.face.stokt_id == self._demo_id)
         title = fd.face.name or "wall"
-        self.setWindowTitle(f"mastoc — {title}")
-        self.statusBar().showMessage(f"{title}: {len(fd.holds)} holds", 5000)
+        self.setWindowTitle(self.tr("mastoc — {0}").format(title))
+        self.statusBar().showMessage(self.tr("{0}: {1} holds").format(title, len(fd.holds)), 5000)
         self.tasks.submit(data.setters, self.directory, fd.face.id, key="setters", on_done=self.filters.set_setters)
         self.refresh_query()
         if self._pending_climb:
@@ -328,7 +328,7 @@ class MainWindow(IoMixin, ListsMixin, ClimbNavMixin, SetWiring, QMainWindow):
     def set_dim(self, level: float) -> None:
         self.prefs.dim_level = max(0.0, min(0.9, round(level, 2)))
         self.scene.set_display(dim_level=self.prefs.dim_level)
-        self.statusBar().showMessage(f"Dimming {round(self.prefs.dim_level * 100)} %", 2000)
+        self.statusBar().showMessage(self.tr("Dimming {0} %").format(round(self.prefs.dim_level * 100)), 2000)
 
     def set_outline(self, width: float) -> None:
         self.prefs.outline_width = max(1.0, min(6.0, width))

@@ -20,7 +20,7 @@ class PreferencesDialog(QDialog):
 
     def __init__(self, systems: dict[str, str], system: str, dim: float, outline: float, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Preferences")
+        self.setWindowTitle(self.tr("Preferences"))
         self.system = QComboBox()
         for key, text in systems.items():
             self.system.addItem(text, key)
@@ -28,11 +28,11 @@ class PreferencesDialog(QDialog):
         self.dim = QSlider(Qt.Orientation.Horizontal)
         self.dim.setRange(0, 90)
         self.dim.setValue(round(dim * 100))
-        self.dim.setToolTip("How much the photo is darkened around the displayed climb")
+        self.dim.setToolTip(self.tr("How much the photo is darkened around the displayed climb"))
         self.outline = QDoubleSpinBox()
         self.outline.setRange(1.0, 6.0)
         self.outline.setSingleStep(0.5)
-        self.outline.setSuffix(" px")
+        self.outline.setSuffix(self.tr(" px"))
         self.outline.setValue(outline)
         form = QFormLayout(self)
         form.addRow("Grade system", self.system)

@@ -111,14 +111,6 @@ SEARCH_ROLE: dict[SearchState, Role | None] = {
     SearchState.FEET: Role.FEET,
 }
 
-SEARCH_LABEL = {
-    SearchState.ANY: "any",
-    SearchState.START: "start",
-    SearchState.TOP: "top",
-    SearchState.FEET: "feet",
-    SearchState.EXCLUDED: "not",
-}
-
 
 def next_search_state(state: SearchState) -> SearchState:
     i = SEARCH_CYCLE.index(state)

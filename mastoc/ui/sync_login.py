@@ -36,10 +36,10 @@ class LoginDialog(QDialog):
     def __init__(self, backend: str, url: str, username: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.backend = backend
-        self.setWindowTitle(f"Log in to {BACKEND_NAMES.get(backend, backend)}")
+        self.setWindowTitle(self.tr("Log in to {0}").format(BACKEND_NAMES.get(backend, backend)))
         self.url = QLineEdit(url)
         self.username = QLineEdit(username)
-        self.username.setPlaceholderText("e-mail or user name")
+        self.username.setPlaceholderText(self.tr("e-mail or user name"))
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel("")
@@ -56,7 +56,7 @@ class LoginDialog(QDialog):
         form.addRow("User", self.username)
         form.addRow("Password", self.password)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Log in")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Log in"))
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)

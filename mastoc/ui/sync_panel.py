@@ -63,7 +63,7 @@ class SyncPanel(FeedbackMixin, QDialog):
     def __init__(self, directory: Path, tasks: TaskRunner | None = None, ops: Any = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Sync")
+        self.setWindowTitle(self.tr("Sync"))
         self.setObjectName("sync-panel")
         self.directory = Path(directory)
         self.tasks = tasks or TaskRunner(self)
@@ -173,13 +173,14 @@ class SyncPanel(FeedbackMixin, QDialog):
 
     def _status_loaded(self, st: Any) -> None:
         self.status = st
-        who = (f"logged in as <b>{_esc(st.account)}</b>" if st.logged_in and st.account
-               else ("logged in" if st.logged_in else "<b>not logged in</b>"))
+        who = (self.tr("logged in as <b>{0}</b>").format(_esc(st.account)) if st.logged_in and st.account
+               else (self.tr("logged in") if st.logged_in else self.tr("<b>not logged in</b>")))
         pending = st.pending_local_changes
-        waiting = f"{pending:,} local change{'s' if pending != 1 else ''} waiting"
-        self.conn_label.setText(f"{_esc(st.url)} · {who}<br>Last successful sync: {when_text(st.last_success)}"
-                                f" · {waiting}")
-        self.login_btn.setText("Log in again…" if st.logged_in else "Log in…")
+        waiting = (self.tr("{0} local change waiting") if pending == 1
+                   else self.tr("{0} local changes waiting")).format(f"{pending:,}")
+        self.conn_label.setText(self.tr("{0} · {1}<br>Last successful sync: {2} · {3}").format(
+            _esc(st.url), who, when_text(st.last_success), waiting))
+        self.login_btn.setText(self.tr("Log in again…") if st.logged_in else self.tr("Log in…"))
         self.logout_btn.setEnabled(st.logged_in and not self.busy)
         self.statusLoaded.emit(st)
 
@@ -243,7 +244,7 @@ class SyncPanel(FeedbackMixin, QDialog):
         self.retry_btn.hide()
         self._set_busy(what)
         self.progress.setRange(0, 0)
-        self.step_label.setText("Starting…")
+        self.step_label.setText(self.tr("Starting…"))
         return self._job, self._progress_callback(self._job), self._cancel.is_set
 
     def start_preview(self) -> None:
@@ -343,7 +344,7 @@ class SyncPanel(FeedbackMixin, QDialog):
         if not self.busy or self.busy == "login":
             return
         self._cancel.set()
-        self.step_label.setText("Cancelling after the current batch…")
+        self.step_label.setText(self.tr("Cancelling after the current batch…"))
         self.cancel_btn.setEnabled(False)
 
     # --- state --------------------------------------------------------------------------------

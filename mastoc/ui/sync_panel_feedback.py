@@ -43,11 +43,11 @@ class FeedbackMixin:
         self._set_message(err.text, error=True)
         self.retry_btn.setVisible(again is not None)
         if err.kind == "auth":
-            self.retry_btn.setText("Log in…")
+            self.retry_btn.setText(self.tr("Log in…"))
             self._retry = self.open_login
             self.retry_btn.show()
         else:
-            self.retry_btn.setText("Retry")
+            self.retry_btn.setText(self.tr("Retry"))
         if again is not None and err.retry_in:
             self._retry_at = time.monotonic() + err.retry_in
             self._retry_text = err.text.split(";")[0]
@@ -73,15 +73,15 @@ class FeedbackMixin:
             if left <= 0:
                 self.retry()
             else:
-                self.message.setText(f"{self._retry_text}; retrying in {int(left + 0.99)} s")
+                self.message.setText(self.tr("{0}; retrying in {1} s").format(self._retry_text, int(left + 0.99)))
         elif self._wait_until is not None:
             left = self._wait_until - now
             if left <= 0:
                 self._wait_until = None
                 self._tick.stop()
-                self.step_label.setText(f"{self._wait_step}; retrying now")
+                self.step_label.setText(self.tr("{0}; retrying now").format(self._wait_step))
             else:
-                self.step_label.setText(f"{self._wait_step}; retrying in {int(left + 0.99)} s")
+                self.step_label.setText(self.tr("{0}; retrying in {1} s").format(self._wait_step, int(left + 0.99)))
         else:
             self._tick.stop()
 

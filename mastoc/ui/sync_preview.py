@@ -126,7 +126,7 @@ class PreviewView(QTabWidget):
                 if it.choices:
                     box = QComboBox()
                     box.setObjectName(f"choice-{it.key}")
-                    box.addItem("Decide later", "")
+                    box.addItem(self.tr("Decide later"), "")
                     for c in it.choices:
                         box.addItem(CHOICE_NAMES.get(c, c), c)
                     if default_choice in it.choices:

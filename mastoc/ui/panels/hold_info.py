@@ -31,7 +31,7 @@ class HoldInfo(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.title = QLabel("Click a hold on the wall.")
+        self.title = QLabel(self.tr("Click a hold on the wall."))
         self.title.setWordWrap(True)
         self.list = QListWidget()
         lay = QVBoxLayout(self)
@@ -47,7 +47,7 @@ class HoldInfo(QWidget):
         self.hold = num
         self.list.clear()
         if num is None:
-            self.title.setText("Click a hold on the wall.")
+            self.title.setText(self.tr("Click a hold on the wall."))
             return
         used = "…" if total is None else f"{total:,}"
         self.title.setText(f"<b>Hold {num}</b>" + (f" <span style='color:gray'>({uuid})</span>" if uuid else "")
@@ -83,9 +83,9 @@ class HoldChips(QWidget):
         self._lay.setSpacing(4)
         self._scroll.setWidget(inner)
         self._scroll.setFixedHeight(self.fontMetrics().height() * 2 + 12)
-        self.hint = QLabel("Hold search: click holds on the wall (any → start → top → feet → not → off).")
+        self.hint = QLabel(self.tr("Hold search: click holds on the wall (any → start → top → feet → not → off)."))
         self.hint.setWordWrap(True)
-        self.clear_btn = QToolButton(text="Clear holds")
+        self.clear_btn = QToolButton(text=self.tr("Clear holds"))
         self.clear_btn.clicked.connect(self.clearRequested)
         self.note = QLabel(self.tr("Hold search still on:"))
         self.note.setToolTip(self.tr("The list is still filtered by these holds (Search by holds mode). "
@@ -113,9 +113,8 @@ class HoldChips(QWidget):
             return
         self.hint.hide()
         for num, state in sorted(search.items()):
-            b = QToolButton(text=f"{num} · {styles.SEARCH_LABEL[state]}  ✕")
-            b.setToolTip(f"Hold {num} must be {'absent' if state is SearchState.EXCLUDED else state.value}. "
-                         "Click to remove.")
+            b = QToolButton(text=f"{num} · {self._state_label(state)}  ✕")
+            b.setToolTip(self._must_text(state).format(num))
             color = {SearchState.ANY: styles.REQUIRED, SearchState.START: styles.START, SearchState.TOP: styles.TOP,
                      SearchState.FEET: styles.FEET, SearchState.EXCLUDED: "#888888ff"}[state]
             r, g, bb, _ = styles.rgba(color)
@@ -125,3 +124,17 @@ class HoldChips(QWidget):
             self._lay.addWidget(b)
         self._lay.addStretch(1)
         self.clear_btn.show()
+
+    def _state_label(self, state: SearchState) -> str:
+        """The chip's short word for a search state."""
+        return {SearchState.ANY: self.tr("any"), SearchState.START: self.tr("start"), SearchState.TOP: self.tr("top"),
+                SearchState.FEET: self.tr("feet"), SearchState.EXCLUDED: self.tr("not")}.get(state, state.value)
+
+    def _must_text(self, state: SearchState) -> str:
+        """The chip's tooltip, with {0} for the hold number."""
+        return {SearchState.ANY: self.tr("Hold {0} must be in the climb. Click to remove."),
+                SearchState.START: self.tr("Hold {0} must be a start hold. Click to remove."),
+                SearchState.TOP: self.tr("Hold {0} must be a top hold. Click to remove."),
+                SearchState.FEET: self.tr("Hold {0} must be a foot hold. Click to remove."),
+                SearchState.EXCLUDED: self.tr("Hold {0} must be absent. Click to remove.")
+                }.get(state, self.tr("Hold {0}. Click to remove."))
