@@ -1,5 +1,5 @@
-"""Writing many new rows into one table at once: `COPY ... FROM STDIN` on PostgreSQL (psycopg 3),
-one `executemany` INSERT elsewhere (SQLite), inside the caller's transaction."""
+"""Writing many new rows into one table at once, inside the caller's transaction: `COPY ... FROM
+STDIN` on PostgreSQL (psycopg 3), the driver's `executemany` on SQLite, a Core `insert` for a few rows."""
 
 from __future__ import annotations
 
@@ -14,8 +14,11 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     """Insert `rows` (dicts with the same keys) into `table`; constraint violations raise as an INSERT's would."""
     if not rows:
         return
-    if conn.dialect.name != "postgresql" or len(rows) < COPY_FROM:
+    if len(rows) < COPY_FROM or conn.dialect.name not in ("postgresql", "sqlite"):
         conn.execute(insert(table), rows)
+        return
+    if conn.dialect.name == "sqlite":
+        _sqlite_executemany(conn, table, rows)
         return
     from psycopg import sql
 
@@ -27,3 +30,15 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     with raw.cursor() as cur, cur.copy(stmt) as copy:
         for r in rows:
             copy.write_row([r[c] for c in cols])
+
+
+def _sqlite_executemany(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """The driver's executemany with the columns' own bind conversions (dates, booleans) applied
+    once per value: the very values `insert(table)` would send, without its per-row bookkeeping."""
+    cols = list(rows[0])
+    procs = [table.c[c].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in cols]
+    quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in cols)
+    stmt = f"INSERT INTO {conn.dialect.identifier_preparer.quote(table.name)} ({quoted}) VALUES ({', '.join('?' * len(cols))})"
+    conn.exec_driver_sql(stmt, [tuple(v if p is None or v is None else p(v) for p, v in zip(procs, (r[c] for c in cols),
+                                                                                             strict=True))
+                                for r in rows])

@@ -173,3 +173,47 @@ def test_an_item_repeated_in_a_batch_sees_the_earlier_one(api, seeded, admin):
     assert got["name"] == c["name"] and got["updated_at"]
     r = api.post("/api/sync/import/climbs/batch", headers=admin, json={"climbs": [c, c]})
     assert r.json()["unchanged"] == 2
+
+
+def test_rowcopy_stores_what_a_core_insert_stores(app):
+    """COPY (PostgreSQL) and the driver's executemany (SQLite) write the very values `insert()` does."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import delete, insert, select
+
+    from mastoc.server import rowcopy
+    from mastoc.server.models import ChangeLog
+
+    table = ChangeLog.__table__
+    rows = [{"seq": 10_000 + i, "entity": "climb", "entity_id": f"id-{i}", "op": "upsert",
+             "owner_id": None if i % 2 else "owner", "at": datetime(2025, 1, 2, 3, 4, 5, i, tzinfo=UTC),
+             "data": None if i % 3 else '{"name": "é\\t\\\\n"}'} for i in range(rowcopy.COPY_FROM + 5)]
+    raw = "SELECT seq, entity, entity_id, op, owner_id, CAST(at AS TEXT), data FROM change_log ORDER BY seq"
+    with app.state.engine.begin() as c:
+        c.execute(insert(table), rows)
+        expected = [tuple(r) for r in c.execute(select(table).order_by(table.c.seq))]
+        expected_raw = [tuple(r) for r in c.exec_driver_sql(raw)]
+        c.execute(delete(table))
+        rowcopy.insert_rows(c, table, rows)
+        assert [tuple(r) for r in c.execute(select(table).order_by(table.c.seq))] == expected
+        assert [tuple(r) for r in c.exec_driver_sql(raw)] == expected_raw
+
+
+def test_imported_climbs_are_stored_as_a_core_insert_stores_them(api, seeded, admin):
+    from sqlalchemy import bindparam, delete, insert, select
+
+    from mastoc.server.models import Climb
+
+    climbs = _climbs(seeded, 120, is_private=True, is_benchmark=True)
+    api.post("/api/sync/import/climbs/batch", json={"climbs": climbs}, headers=admin)
+    table = Climb.__table__
+    sids = [c["stokt_id"] for c in climbs]
+    cols = ", ".join(f"CAST({c.name} AS TEXT)" for c in table.columns)
+    raw = text(f"SELECT {cols} FROM climbs WHERE stokt_id IN :s ORDER BY id").bindparams(bindparam("s", expanding=True))
+    with api.app.state.engine.begin() as c:
+        stored = [tuple(r) for r in c.execute(raw, {"s": sids})]
+        values = [dict(r._mapping) for r in c.execute(select(table).where(table.c.stokt_id.in_(sids)))]
+        c.execute(delete(table).where(table.c.stokt_id.in_(sids)))
+        c.execute(insert(table), values)
+        assert [tuple(r) for r in c.execute(raw, {"s": sids})] == stored
+    assert len(stored) == 120
