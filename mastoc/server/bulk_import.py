@@ -3,7 +3,8 @@
 `upsert_holds`, `upsert_users` and `upsert_climbs` take the validated request items and, in the
 caller's transaction:
 
-1. resolve the Stokt ids the items refer to (faces, setters) with one query per 1,000 ids; an item
+1. resolve the Stokt ids the items refer to (faces, setters) with one query per 1,000 ids (`= ANY(array)`
+   on PostgreSQL, `IN (...)` on SQLite); an item
    whose face is unknown is refused (`None` in the answer) and writes nothing;
 2. read the rows that already exist, one query per 1,000 keys, locked (`FOR UPDATE` on PostgreSQL;
    SQLite's `BEGIN IMMEDIATE` already holds the write lock), so the full rows written back below
@@ -28,7 +29,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from pydantic_core import PydanticUndefined
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import any_, bindparam, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session
 
 from mastoc.domain.ids import id_for_stokt
@@ -53,10 +55,17 @@ def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
         yield seq[start:start + CHUNK]
 
 
+def _among(session: Session, col: Any, chunk: list[Any]) -> Any:
+    """`col IN (...)`; on PostgreSQL `col = ANY(array)`, one parameter instead of one per key."""
+    if session.get_bind().dialect.name == "postgresql":
+        return col == any_(bindparam("keys", value=chunk, type_=ARRAY(col.type)))
+    return col.in_(chunk)
+
+
 def _lookup(session: Session, key: Any, value: Any, keys: Iterable[Any]) -> dict[Any, Any]:
     out: dict[Any, Any] = {}
     for chunk in _chunks(keys):
-        out.update({r[0]: r[1] for r in session.execute(select(key, value).where(key.in_(chunk)))})
+        out.update({r[0]: r[1] for r in session.execute(select(key, value).where(_among(session, key, chunk)))})
     return out
 
 
@@ -91,7 +100,7 @@ class _Upsert:
         self.rows: dict[Any, dict[str, Any]] = {}
         col = self.table.c[key]
         for chunk in _chunks(sorted(set(keys))):  # locked in key order: overlapping imports wait, never deadlock
-            stmt = select(self.table).where(col.in_(chunk)).order_by(col).with_for_update()
+            stmt = select(self.table).where(_among(session, col, chunk)).order_by(col).with_for_update()
             self.rows.update({r._mapping[key]: dict(r._mapping) for r in session.execute(stmt)})
         self.created: dict[Any, dict[str, Any]] = {}
         self.changed: dict[Any, dict[str, Any]] = {}
@@ -215,7 +224,7 @@ def upsert_climbs(session: Session, items: list[ImportClimb]) -> list[Result]:
     unchanged = [cid for k, r in up.rows.items() if (cid := r["id"]) in touched
                  and k not in up.created and k not in up.changed]
     for chunk in _chunks(unchanged):  # an unchanged climb is still marked as just synced
-        session.execute(update(Climb.__table__).where(Climb.__table__.c.id.in_(chunk))  # type: ignore[attr-defined]
+        session.execute(update(Climb.__table__).where(_among(session, Climb.__table__.c.id, chunk))  # type: ignore[attr-defined]
                         .values(synced_at=up.now))
     return out
 
