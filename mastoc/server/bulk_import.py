@@ -3,19 +3,20 @@
 `upsert_holds`, `upsert_users` and `upsert_climbs` take the validated request items and, in the
 caller's transaction:
 
-1. resolve the Stokt ids the items refer to (faces, setters) with one query per 1,000 ids (`= ANY(array)`
-   on PostgreSQL, `IN (...)` on SQLite); an item
-   whose face is unknown is refused (`None` in the answer) and writes nothing;
-2. read the rows that already exist, one query per 1,000 keys, locked (`FOR UPDATE` on PostgreSQL;
-   SQLite's `BEGIN IMMEDIATE` already holds the write lock), so the full rows written back below
-   cannot overwrite a concurrent change;
+1. resolve the Stokt ids the items refer to (faces, setters) with one query per 1,000 ids
+   (`= ANY(array)` on PostgreSQL, `IN (...)` on SQLite); an item whose face is unknown is refused
+   (`None` in the answer) and writes nothing;
+2. read the rows that already exist, one query per 1,000 keys, locked in key order (`FOR UPDATE` on
+   PostgreSQL; SQLite's `BEGIN IMMEDIATE` already holds the write lock), so the full rows written
+   back below cannot overwrite a concurrent change;
 3. decide each item's status in request order, in memory, with the rules of the per-item import:
    `created`; `updated` when a sent field differs (fields left out of the item keep their stored
    value, an explicit null clears, `updated_at` is set); `exists` otherwise. An item repeated in
    one request sees the earlier one, as it did when every item was its own statement;
-4. write: the new rows in one COPY (PostgreSQL) or `executemany` INSERT (SQLite, `rowcopy`), one `executemany` UPDATE (by primary key) of
-   the changed ones, and for climbs one UPDATE of `synced_at` for the unchanged ones. Every created
-   or updated row gets a changes-feed record (`changes.record`, written at commit in one insert).
+4. write: the new rows in one COPY (PostgreSQL) or driver `executemany` (SQLite), see `rowcopy`;
+   one `executemany` UPDATE (by primary key) of the changed ones; for climbs one UPDATE of
+   `synced_at` for the unchanged ones. Every created or updated row gets a changes-feed record
+   (`changes.record`, written at commit by `rowcopy` too).
 
 Keys: holds by id (= their Stokt id), users and climbs by `stokt_id`; new rows take the ids of
 `mastoc.domain.ids.id_for_stokt`.
