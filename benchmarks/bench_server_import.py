@@ -11,6 +11,8 @@ out of the imported database into the same tables. Also printed: a re-import of 
 nothing changed, and one with every climb renamed (every row updated and published).
 
     PYTHONPATH=. python benchmarks/bench_server_import.py [--n 100000] [--backend postgres|sqlite|both]
+        [--init N]   # also `init-from-stokt` end to end (Stokt stand-in with N synthetic climbs,
+                     # pages of 1,000, no latency) on PostgreSQL, each step timed
 
 Prints seconds; no asserts.
 """
@@ -203,10 +205,46 @@ def run_backend(backend: str, tmp: Path, pg: Any, bodies: dict[str, Any], n: int
             t.close()
 
 
+def init_end_to_end(tmp: Path, pg: Any, n: int) -> None:
+    """`init_from_stokt` on a fresh device against a stand-in serving `n` synthetic climbs, into a
+    fresh PostgreSQL server: the whole path a user runs (Stokt import, then the upload)."""
+    from mastoc.sync import operations as ops
+    from mastoc.sync.railway_init import init_from_stokt
+    from tests.stokt import standin as si
+    from tests.sync_railway.conftest import EMAIL, PASSWORD
+
+    print(f"\n== init-from-stokt end to end, {n:,} synthetic climbs, PostgreSQL ==")
+    t = Target("postgres", tmp, pg)
+    try:
+        with si.StoktStandin(FIXTURES, max_page_size=1000) as s:
+            s.set_climbs(si.synthetic_climbs(s, n))
+            d = tmp / f"init-{n}"
+            ops.login("railway", EMAIL, PASSWORD, url=t.live.url, data_dir=d)
+            ops.login("stokt", s.username, s.password, url=s.url, data_dir=d)
+            os.environ["MASTOC_STOKT_URL"] = s.url
+            t0 = time.perf_counter()
+            last = ["start", t0]
+
+            def step(msg: str, _d: int, _t: int | None) -> None:
+                key = msg.split(" (")[0]
+                if key != last[0]:
+                    now = time.perf_counter()
+                    print(f"    {now - last[1]:6.2f} s  {last[0]}")
+                    last[:] = [key, now]
+
+            out = init_from_stokt(d, progress=step)
+            now = time.perf_counter()
+            print(f"    {now - last[1]:6.2f} s  {last[0]}")
+            print(f"  {'init-from-stokt in all':<62} {now - t0:8.2f} s   server: {out['server']['climbs']:,} climbs")
+    finally:
+        t.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=100_000, help="synthetic climbs (0: skip)")
     ap.add_argument("--backend", choices=("postgres", "sqlite", "both"), default="both")
+    ap.add_argument("--init", type=int, default=0, help="also init-from-stokt end to end with N synthetic climbs")
     args = ap.parse_args()
     security.use_cheap_hashing_for_tests()
     print(f"load: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores")
@@ -222,6 +260,12 @@ def main() -> None:
             pg = pgserver.get_server(tmp / "pg", cleanup_mode="stop")
         for backend in backends:
             run_backend(backend, tmp, pg, bodies, args.n)
+        if args.init:
+            if pg is None:
+                import pgserver
+
+                pg = pgserver.get_server(tmp / "pg", cleanup_mode="stop")
+            init_end_to_end(tmp, pg, args.init)
     finally:
         if pg is not None:
             pg.cleanup()
