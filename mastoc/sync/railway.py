@@ -49,7 +49,8 @@ __all__ = ["BACKEND", "SyncPlan", "SyncReport", "apply_sync", "client_for", "pen
            "save_tokens"]
 
 Say = Callable[[str, int, int | None], None]
-_CHUNK = 1000  # items per bulk-import request (the server takes up to 5,000)
+_CHUNK = 1000  # items per bulk-import request (the server takes up to 5,000)...
+_BATCH_BYTES = 512 * 1024  # ...and JSON bytes: half the server's default body limit (1 MiB; 413 halves it)
 PULL_KINDS = ("new", "updated", "deleted_upstream")
 PUSH_KINDS = ("create", "update", "delete_remote", "upload")
 
@@ -914,8 +915,22 @@ def _push_batch(store: Store, client: RailwayClient, entity: str, group: list[Ac
     if not qualifying:
         return 0
     body = import_bodies(conn, entity, [rows_[a.key] for a in qualifying])
+    n, size = 0, 0
+    for item in body:  # the leading items that fit the byte budget (at least one)
+        size += len(json.dumps(item, ensure_ascii=False).encode()) + 1
+        if n and size > _BATCH_BYTES:
+            break
+        n += 1
     path, key = IMPORT_PATHS[entity]
-    res = _call(client, "POST", path, body={key: body})
+    while True:
+        try:
+            res = _call(client, "POST", path, body={key: body[:n]})
+            break
+        except BackendError as exc:  # a server with a smaller body limit: halve the request
+            if exc.status != 413 or n == 1:
+                raise
+            n //= 2
+    qualifying = qualifying[:n]
     if int(res.get("errors") or 0):
         rep.errors.append(f"{res['errors']} {entity}(s) refused by the server's import")
     with store.transaction() as c:
