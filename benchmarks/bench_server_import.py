@@ -1,9 +1,9 @@
-"""Server bulk import figures on loopback: the real gym (1 gym, 1 wall, 1 face, 80 setters, 776 holds,
+"""Server bulk import figures on loopback: the real gym (1 gym, 1 wall, 1 face, 79 setters, 776 holds,
 1,017 climbs) and N synthetic climbs (default 100,000: the real ones with fresh Stokt ids and
 names, so the real distribution of holds lists, grades and text sizes), POSTed over HTTP to the
-mastoc server (uvicorn in a thread) exactly as `mastoc railway init-from-stokt` sends them (the
-request bodies come from `mastoc.sync.railway.import_bodies`, 1,000 items per request), on
-PostgreSQL (pgserver, fsync on) and on SQLite.
+mastoc server (uvicorn in a thread) exactly as `mastoc railway init-from-stokt` sends them (bodies
+from `mastoc.sync.railway.import_bodies`, split as the client splits them: up to 1,000 items and
+512 KiB per request), on PostgreSQL (pgserver, fsync on) and on SQLite.
 
 Reference measured in the same run, on a fresh database of the same backend: a plain `executemany`
 (SQLAlchemy Core `insert`, no lookups, no changes feed) of the very rows the import wrote, copied
@@ -37,7 +37,7 @@ warnings.filterwarnings("ignore")
 from mastoc.server import security  # noqa: E402
 
 FIXTURES = (ROOT / ".." / "shared" / "stokt" / "fixtures").resolve()
-CHUNK = 1000
+CHUNK = 1000  # rows per executemany in the reference
 
 
 def gym_bodies(tmp: Path) -> dict[str, Any]:
@@ -107,10 +107,15 @@ class Target:
     def batches(self, entity: str, items: list[dict[str, Any]]) -> dict[str, int]:
         path, key = {"user": ("/api/sync/import/users/batch", "users"), "hold": ("/api/sync/import/holds/batch", "holds"),
                      "climb": ("/api/sync/import/climbs/batch", "climbs")}[entity]
+        from mastoc.sync import railway
+
         total: dict[str, int] = {}
-        for start in range(0, len(items), CHUNK):
-            for k, v in self.post(path, {key: items[start:start + CHUNK]}).items():
+        start = 0
+        while start < len(items):  # the client's split: up to _CHUNK items and _BATCH_BYTES of JSON
+            n = railway.fitting(items[start:start + railway._CHUNK])  # noqa: SLF001
+            for k, v in self.post(path, {key: items[start:start + n]}).items():
                 total[k] = total.get(k, 0) + int(v)
+            start += n
         return total
 
     def import_gym(self, b: dict[str, Any], climbs: list[dict[str, Any]] | None = None) -> dict[str, dict[str, int]]:

@@ -893,6 +893,19 @@ def import_bodies(conn: Any, entity: str, rows_: list[dict[str, Any]]) -> list[d
     return body
 
 
+def fitting(body: list[dict[str, Any]], budget: int | None = None) -> int:
+    """How many leading items of `body` one bulk-import request carries: at least one, at most
+    the byte budget of JSON (`_BATCH_BYTES`)."""
+    limit = _BATCH_BYTES if budget is None else budget
+    n, size = 0, 0
+    for item in body:
+        size += len(json.dumps(item, ensure_ascii=False).encode()) + 1
+        if n and size > limit:
+            break
+        n += 1
+    return n
+
+
 IMPORT_PATHS = {"user": ("/api/sync/import/users/batch", "users"), "hold": ("/api/sync/import/holds/batch", "holds"),
                 "climb": ("/api/sync/import/climbs/batch", "climbs")}
 
@@ -915,12 +928,7 @@ def _push_batch(store: Store, client: RailwayClient, entity: str, group: list[Ac
     if not qualifying:
         return 0
     body = import_bodies(conn, entity, [rows_[a.key] for a in qualifying])
-    n, size = 0, 0
-    for item in body:  # the leading items that fit the byte budget (at least one)
-        size += len(json.dumps(item, ensure_ascii=False).encode()) + 1
-        if n and size > _BATCH_BYTES:
-            break
-        n += 1
+    n = fitting(body)
     path, key = IMPORT_PATHS[entity]
     while True:
         try:
