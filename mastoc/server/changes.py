@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import event, insert, text
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session as _SASession
 from sqlalchemy.orm import sessionmaker
 
+from mastoc.server import rowcopy
 from mastoc.server.models import ChangeLog
 from mastoc.server.timeutil import utcnow
 
@@ -48,7 +49,7 @@ def _before_commit(session: _SASession) -> None:
     first = last - n + 1
     now = utcnow()
     rows = [dict(p, seq=first + i, at=now) for i, p in enumerate(pending)]
-    session.execute(insert(ChangeLog), rows)
+    rowcopy.insert_rows(session.connection(), ChangeLog.__table__, rows)  # type: ignore[attr-defined]
 
 
 _MARKS = "mastoc_pending_marks"

@@ -51,7 +51,8 @@ __all__ = ["BACKEND", "SyncPlan", "SyncReport", "apply_sync", "client_for", "pen
            "save_tokens"]
 
 Say = Callable[[str, int, int | None], None]
-_CHUNK = 200
+_CHUNK = 1000  # items per bulk-import request (the server takes up to 5,000)...
+_BATCH_BYTES = 512 * 1024  # ...and JSON bytes: half the server's default body limit (1 MiB; 413 halves it)
 PULL_KINDS = ("new", "updated", "deleted_upstream")
 CHANGES_PAGE = 1000  # changes per feed page (the server allows 5,000): ~1 MB, parsed in a few ms
 PUSH_KINDS = ("create", "update", "delete_remote", "upload")
@@ -855,11 +856,13 @@ def _push_all(store: Store, client: RailwayClient, plan: SyncPlan, pushes: list[
 
 
 def _stokt_rows(conn: Any, entity: str, keys: list[str]) -> dict[str, dict[str, Any]]:
-    out = {}
-    for k in keys:
-        r = _local_row(conn, entity, k)
-        if r is not None:
-            out[k] = r
+    cols = ("id", *rm.WRITTEN[entity])
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(keys), 500):  # one query per 500 rows, not one per row
+        chunk = keys[start:start + 500]
+        for r in conn.execute(f"SELECT {', '.join(cols)} FROM {rm.TABLES[entity]} "
+                              f"WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
+            out[r[0]] = dict(zip(cols, tuple(r), strict=True))
     return out
 
 
@@ -867,6 +870,63 @@ def _local_row(conn: Any, entity: str, key: str) -> dict[str, Any] | None:
     cols = ("id", *rm.WRITTEN[entity])
     r = conn.execute(f"SELECT {', '.join(cols)} FROM {rm.TABLES[entity]} WHERE id = ?", (key,)).fetchone()
     return dict(zip(cols, tuple(r), strict=True)) if r else None
+
+
+def import_bodies(conn: Any, entity: str, rows_: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items of a server bulk import (`/api/sync/import/{users,holds,climbs}/batch`) for local
+    Stokt rows of `entity` (as `_stokt_rows` reads them), in order."""
+    face_stokt = {r[0]: r[1] for r in conn.execute("SELECT id, stokt_id FROM faces")}
+    user_stokt = ({r[0]: r[1] for r in conn.execute("SELECT id, stokt_id FROM users")}
+                  if entity == "climb" else {})
+    extra: dict[str, Any] = {}
+    if entity == "climb":  # only the rows sent (reading every climb per batch grew with the square)
+        ids = [r["id"] for r in rows_]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            extra.update({r[0]: r for r in conn.execute(
+                "SELECT id, is_benchmark, total_comments, created_at, mirror_holds_list FROM climbs "
+                f"WHERE id IN ({', '.join('?' * len(chunk))})", chunk)})
+    body: list[dict[str, Any]] = []
+    for r in rows_:
+        if entity == "user":
+            body.append({"stokt_id": r["stokt_id"], "full_name": r["full_name"], "avatar_path": r.get("avatar_path")})
+        elif entity == "hold":
+            cx, cy = rm.centroid_xy(r.get("centroid_str"))
+            body.append({"stokt_id": int(r["stokt_id"]), "face_stokt_id": face_stokt.get(r["face_id"]),
+                         "polygon_str": r["polygon_str"], "centroid_x": cx, "centroid_y": cy,
+                         "area": rm.area_value(r.get("area")), "path_str": r.get("path_str") or None,
+                         "touch_polygon_str": r.get("touch_polygon_str") or None,
+                         "top_polygon_str": r.get("top_polygon_str") or None,
+                         **{k: r.get(k) or None for k in ("center_tape_str", "right_tape_str", "left_tape_str")}})
+        else:
+            x = extra.get(r["id"])
+            body.append({"stokt_id": r["stokt_id"], "face_stokt_id": face_stokt.get(r["face_id"]),
+                         "setter_stokt_id": user_stokt.get(r.get("setter_id")), "name": r["name"],
+                         "holds_list": r["holds_list"], "grade_font": r.get("grade_font"),
+                         "grade_ircra": r.get("grade_ircra"), "feet_rule": r.get("feet_rule"),
+                         "description": r.get("description"), "is_private": bool(r.get("is_private")),
+                         "is_benchmark": bool(x[1]) if x else False, "climbed_by": r.get("climbed_by") or 0,
+                         "total_likes": r.get("total_likes") or 0, "total_comments": (x[2] or 0) if x else 0,
+                         "date_created": x[3] if x else None, "mirror_holds_list": (x[4] or None) if x else None,
+                         "tags": r.get("tags") or "", "circuit": r.get("circuit") or ""})
+    return body
+
+
+def fitting(body: list[dict[str, Any]], budget: int | None = None) -> int:
+    """How many leading items of `body` one bulk-import request carries: at least one, at most
+    the byte budget of JSON (`_BATCH_BYTES`)."""
+    limit = _BATCH_BYTES if budget is None else budget
+    n, size = 0, 0
+    for item in body:
+        size += len(json.dumps(item, ensure_ascii=False).encode()) + 1
+        if n and size > limit:
+            break
+        n += 1
+    return n
+
+
+IMPORT_PATHS = {"user": ("/api/sync/import/users/batch", "users"), "hold": ("/api/sync/import/holds/batch", "holds"),
+                "climb": ("/api/sync/import/climbs/batch", "climbs")}
 
 
 def _push_batch(store: Store, client: RailwayClient, entity: str, group: list[Action], rep: SyncReport) -> int:
@@ -886,48 +946,37 @@ def _push_batch(store: Store, client: RailwayClient, entity: str, group: list[Ac
         qualifying.append(a)
     if not qualifying:
         return 0
-    face_stokt = {r[0]: r[1] for r in conn.execute("SELECT id, stokt_id FROM faces")}
-    user_stokt = {r[0]: r[1] for r in conn.execute("SELECT id, stokt_id FROM users")}
-    extra: dict[str, Any] = {}
-    if entity == "climb":
-        extra = {r[0]: r for r in conn.execute(
-            "SELECT id, is_benchmark, total_comments, created_at, mirror_holds_list FROM climbs")}
-    body: list[dict[str, Any]] = []
-    for a in qualifying:
-        r = rows_[a.key]
-        if entity == "user":
-            body.append({"stokt_id": r["stokt_id"], "full_name": r["full_name"], "avatar_path": r.get("avatar_path")})
-        elif entity == "hold":
-            cx, cy = rm.centroid_xy(r.get("centroid_str"))
-            body.append({"stokt_id": int(r["stokt_id"]), "face_stokt_id": face_stokt.get(r["face_id"]),
-                         "polygon_str": r["polygon_str"], "centroid_x": cx, "centroid_y": cy,
-                         "area": rm.area_value(r.get("area")), "path_str": r.get("path_str") or None,
-                         "touch_polygon_str": r.get("touch_polygon_str") or None,
-                         "top_polygon_str": r.get("top_polygon_str") or None,
-                         **{k: r.get(k) or None for k in ("center_tape_str", "right_tape_str", "left_tape_str")}})
-        else:
-            x = extra.get(a.key)
-            body.append({"stokt_id": r["stokt_id"], "face_stokt_id": face_stokt.get(r["face_id"]),
-                         "setter_stokt_id": user_stokt.get(r.get("setter_id")), "name": r["name"],
-                         "holds_list": r["holds_list"], "grade_font": r.get("grade_font"),
-                         "grade_ircra": r.get("grade_ircra"), "feet_rule": r.get("feet_rule"),
-                         "description": r.get("description"), "is_private": bool(r.get("is_private")),
-                         "is_benchmark": bool(x[1]) if x else False, "climbed_by": r.get("climbed_by") or 0,
-                         "total_likes": r.get("total_likes") or 0, "total_comments": (x[2] or 0) if x else 0,
-                         "date_created": x[3] if x else None, "mirror_holds_list": (x[4] or None) if x else None,
-                         "tags": r.get("tags") or "", "circuit": r.get("circuit") or ""})
-    path = {"user": "/api/sync/import/users/batch", "hold": "/api/sync/import/holds/batch",
-            "climb": "/api/sync/import/climbs/batch"}[entity]
-    key = {"user": "users", "hold": "holds", "climb": "climbs"}[entity]
-    res = _call(client, "POST", path, body={key: body})
+    body = import_bodies(conn, entity, [rows_[a.key] for a in qualifying])
+    n = fitting(body)
+    path, key = IMPORT_PATHS[entity]
+    while True:
+        try:
+            res = _call(client, "POST", path, body={key: body[:n]})
+            break
+        except BackendError as exc:  # a server with a smaller body limit: halve the request
+            if exc.status != 413 or n == 1:
+                raise
+            n //= 2
+    qualifying = qualifying[:n]
     if int(res.get("errors") or 0):
         rep.errors.append(f"{res['errors']} {entity}(s) refused by the server's import")
     with store.transaction() as c:
-        for a in qualifying:
-            r = rows_[a.key]
-            _set_state(c, entity, a.key, str(r["num"]) if entity == "hold" else a.key, r)
+        _set_states(c, entity, [(a.key, str(rows_[a.key]["num"]) if entity == "hold" else a.key, rows_[a.key])
+                                for a in qualifying])
     rep.add(entity, "created" if qualifying[0].kind == "create" else "updated_remote", len(qualifying))
     return len(qualifying)
+
+
+def _set_states(c: Any, entity: str, items: list[tuple[str, str, dict[str, Any]]]) -> None:
+    """`_set_state` for many (local_id, remote_id, values) at once (executemany, one timestamp)."""
+    now = rows.now_ts()
+    c.executemany("DELETE FROM sync_state WHERE backend = ? AND entity_type = ? AND (local_id = ? OR remote_id = ?)",
+                  [(BACKEND, entity, lid, rid) for lid, rid, _v in items])
+    c.executemany("INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
+                  "last_seen_at, base_values) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  [(BACKEND, entity, lid, rid, rm.content_hash(entity, v),
+                    rm.edit_hash(entity, v) if entity in rm.EDIT else None, now,
+                    json.dumps(rm.normalize(entity, v), ensure_ascii=False, default=str)) for lid, rid, v in items])
 
 
 def _answer_to_local(store: Store, entity: str, data: dict[str, Any]) -> dict[str, Any] | None:

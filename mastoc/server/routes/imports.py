@@ -3,7 +3,9 @@
 Imports are upserts keyed by Stokt id: a re-import writes every field that changed (a corrected
 polygon or renamed climb arrives) and reports `created`, `updated` (something changed) or `exists`
 (nothing changed). A field left out of the request keeps its stored value; an explicit null clears
-it. Holds keep their Stokt id as public id.
+it. Holds keep their Stokt id as public id. Holds, users and climbs (single or batch) go through
+`bulk_import`: a request is one transaction of a few set-based statements; gyms, walls and faces
+(a few per gym) are upserted row by row here.
 """
 
 from __future__ import annotations
@@ -16,10 +18,9 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from mastoc.domain.ids import id_for_stokt
-from mastoc.server import changes, views
+from mastoc.server import bulk_import, changes, views
 from mastoc.server.deps import Caller, admin_required, gate, get_session
 from mastoc.server.models import Climb, Face, Gym, Hold, User, Wall
-from mastoc.server.routes.climbs import _public
 from mastoc.server.routes.walls import face_out
 from mastoc.server.schemas import (
     BatchImportClimbs,
@@ -147,97 +148,13 @@ def _face(session: Session, body: ImportFace) -> tuple[Face, str]:
     return row, status
 
 
-GEOMETRY = ("polygon_str", "centroid_x", "centroid_y", "area", "path_str", "touch_polygon_str", "top_polygon_str",
-            "center_tape_str", "right_tape_str", "left_tape_str")
-
-
-def _hold(session: Session, body: ImportHold, faces: dict[str, str | None]) -> tuple[Hold, str]:
-    fsid = str(body.face_stokt_id)
-    if fsid not in faces:
-        faces[fsid] = session.execute(select(Face.id).where(Face.stokt_id == fsid)).scalar()
-    face_id = faces[fsid]
-    if face_id is None:
-        raise _NotFound("Face not found")
-    values: dict[str, Any] = {"stokt_id": body.stokt_id, "face_id": face_id, "source": "stokt"}
-    for f in GEOMETRY:
-        if f == "polygon_str" or f in body.model_fields_set:
-            values[f] = getattr(body, f)
-    row = session.get(Hold, body.stokt_id)
-    if row is None:
-        row = Hold(id=body.stokt_id, uid=id_for_stokt("hold", body.stokt_id), **values)
-        session.add(row)
-        status = "created"
-    elif _assign(row, values):
-        row.updated_at = utcnow()
-        status = "updated"
-    else:
-        status = "exists"
-    if status != "exists":
-        changes.record(session, "hold", row.id, "upsert", views.hold(row))
-    return row, status
-
-
-def _user(session: Session, body: ImportUser) -> tuple[User, str]:
-    sid = str(body.stokt_id)
-    row, status = _upsert(session, User, User.stokt_id == sid, id_for_stokt("user", sid),
-                          {"stokt_id": sid, "full_name": body.full_name,
-                           **({"avatar_path": body.avatar_path} if "avatar_path" in body.model_fields_set else {})})
-    if status == "created":
-        row.source, row.role = "stokt", "user"
-    if status != "exists":
-        changes.record(session, "user", row.id, "upsert", {**views.user_public(row), "stokt_id": row.stokt_id})
-    return row, status
-
-
-def _climb(session: Session, body: ImportClimb, caller: Caller, faces: dict[str, str | None]) -> tuple[Climb, str]:
-    fsid = str(body.face_stokt_id)
-    if fsid not in faces:
-        faces[fsid] = session.execute(select(Face.id).where(Face.stokt_id == fsid)).scalar()
-    face_id = faces[fsid]
-    if face_id is None:
-        raise _NotFound("Face not found")
-    sent = body.model_fields_set
-    setter_id = None
-    if body.setter_stokt_id:
-        setter_id = session.execute(select(User.id).where(User.stokt_id == str(body.setter_stokt_id))).scalar()
-    created_at = None
-    if body.date_created:
-        try:
-            created_at = parse_iso(body.date_created)
-        except ValueError:
-            created_at = None
-    sid = str(body.stokt_id)
-    values: dict[str, Any] = {
-        "stokt_id": sid, "face_id": face_id, "name": body.name, "holds_list": body.holds_list, "source": "stokt",
-    }
-    if "setter_stokt_id" in sent:
-        values["setter_id"] = setter_id
-    for f in ("grade_font", "grade_ircra", "feet_rule", "description", "is_private",
-              "climbed_by", "total_likes", "total_comments", "is_benchmark", "mirror_holds_list", "tags", "circuit"):
-        if f in sent:  # omitted fields keep their value (the old server reset them); explicit null clears
-            values[f] = getattr(body, f)
-            if f in ("tags", "circuit") and values[f] is None:
-                values[f] = ""
-    if created_at is not None:
-        values["created_at"] = created_at
-    row = session.execute(select(Climb).where(Climb.stokt_id == sid)).scalars().first()
-    if row is None:
-        values.setdefault("created_at", utcnow())
-        row = Climb(id=id_for_stokt("climb", sid), **values)
-        session.add(row)
-        status = "created"
-    elif _assign(row, values):
-        row.updated_at = utcnow()
-        status = "updated"
-    else:
-        status = "exists"
-    row.synced_at = utcnow()
-    session.add(row)
-    session.flush()
-    if status != "exists":
-        name = session.get(User, row.setter_id).full_name if row.setter_id else None
-        changes.record(session, "climb", row.id, "upsert", _public(views.climb(row, name)))
-    return row, status
+def _single_row(fn: Any, session: Session, body: Any, missing: str) -> dict[str, Any]:
+    result = fn(session, [body])[0]
+    if result is None:
+        session.rollback()
+        raise HTTPException(404, missing)
+    session.commit()
+    return {"id": result[0]["id"], "status": result[1]}
 
 
 def _single(fn: Any, session: Session, *args: Any) -> dict[str, Any]:
@@ -249,19 +166,11 @@ def _single(fn: Any, session: Session, *args: Any) -> dict[str, Any]:
     return {"id": row.id, "status": status}
 
 
-def _batch(fn: Any, session: Session, items: list[Any], *args: Any) -> dict[str, int]:
-    counts = {"created": 0, "updated": 0, "exists": 0, "errors": 0}
-    for item in items:
-        try:
-            with session.begin_nested():
-                _row, status = fn(session, item, *args)
-        except _NotFound:
-            counts["errors"] += 1
-            continue
-        counts[status] += 1
+def _batch(fn: Any, session: Session, items: list[Any]) -> dict[str, int]:
+    """One request, one transaction, a few statements (`bulk_import`); unknown faces count as errors."""
+    results = fn(session, items)
     session.commit()
-    return {"created": counts["created"], "updated": counts["updated"], "errors": counts["errors"],
-            "total": len(items), "unchanged": counts["exists"]}
+    return bulk_import.counts(results)
 
 
 @router.post("/import/gym", response_model=ImportResult, responses=ADMIN)
@@ -281,35 +190,35 @@ def import_face(body: ImportFace, _a: Caller = Depends(admin_required), session:
 
 @router.post("/import/hold", response_model=ImportResult, responses={**ADMIN, 404: {"description": "Face not found"}})
 def import_hold(body: ImportHold, _a: Caller = Depends(admin_required), session: Session = Depends(get_session)) -> dict[str, Any]:
-    return _single(_hold, session, body, {})
+    return _single_row(bulk_import.upsert_holds, session, body, "Face not found")
 
 
 @router.post("/import/holds/batch", response_model=BatchImportResult, responses=ADMIN)
 def import_holds(body: BatchImportHolds, _a: Caller = Depends(admin_required),
                  session: Session = Depends(get_session)) -> dict[str, int]:
-    return _batch(_hold, session, body.holds, {})
+    return _batch(bulk_import.upsert_holds, session, body.holds)
 
 
 @router.post("/import/user", response_model=ImportResult, responses=ADMIN)
 def import_user(body: ImportUser, _a: Caller = Depends(admin_required), session: Session = Depends(get_session)) -> dict[str, Any]:
-    return _single(_user, session, body)
+    return _single_row(bulk_import.upsert_users, session, body, "")
 
 
 @router.post("/import/users/batch", response_model=BatchImportResult, responses=ADMIN)
 def import_users(body: BatchImportUsers, _a: Caller = Depends(admin_required),
                  session: Session = Depends(get_session)) -> dict[str, int]:
-    return _batch(_user, session, body.users)
+    return _batch(bulk_import.upsert_users, session, body.users)
 
 
 @router.post("/import/climb", response_model=ImportResult, responses={**ADMIN, 404: {"description": "Face not found"}})
 def import_climb(body: ImportClimb, caller: Caller = Depends(admin_required),
                  session: Session = Depends(get_session)) -> dict[str, Any]:
-    return _single(_climb, session, body, caller, {})
+    return _single_row(bulk_import.upsert_climbs, session, body, "Face not found")
 
 
 @router.post("/import/climbs/batch", response_model=BatchImportResult, responses=ADMIN)
 def import_climbs(body: BatchImportClimbs, caller: Caller = Depends(admin_required),
                   session: Session = Depends(get_session)) -> dict[str, int]:
-    return _batch(_climb, session, body.climbs, caller, {})
+    return _batch(bulk_import.upsert_climbs, session, body.climbs)
 
 
