@@ -129,8 +129,10 @@ class PullWriter:
         c = self.c
         ids = [(cid,) for cid, _v, _e in climbs]
         c.executemany("DELETE FROM climb_trash WHERE climb_id = ?", ids)  # back from the server
-        c.executemany("DELETE FROM climb_holds WHERE climb_id = ?", ids)
-        rows.insert_climb_holds(c, [r for cid, v, _e in climbs for r in hold_rows(cid, v["holds_list"], v["grade_ircra"])])
+        existing = [(cid,) for cid, _v, exists in climbs if exists]  # (a new climb has no index rows yet)
+        c.executemany("DELETE FROM climb_holds WHERE climb_id = ?", existing)
+        rows.insert_climb_holds(c, [r for cid, v, _e in climbs for r in hold_rows(cid, v["holds_list"], v["grade_ircra"])],
+                                fresh=not existing)
         mapped = [(cid, v["stokt_id"]) for cid, v, _e in climbs if v.get("stokt_id")]
         if mapped:
             c.executemany("DELETE FROM id_mappings WHERE entity_type = 'climb' AND ((mastoc_id = ? AND stokt_id != ?) "
