@@ -28,6 +28,9 @@ from mastoc.sync import operations as ops  # noqa: E402
 from mastoc.sync import railway  # noqa: E402
 from mastoc.sync.railway_init import init_from_stokt  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_railway_sync_100k import start_backend  # noqa: E402
+
 FIXTURES = (ROOT / ".." / "shared" / "stokt" / "fixtures").resolve()
 
 
@@ -39,28 +42,13 @@ def timed(label: str, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    import pgserver
-    from sqlalchemy import create_engine, text
-
-    from mastoc.server import db
     from tests.stokt.standin import StoktStandin
     from tests.sync_railway.conftest import EMAIL, PASSWORD, SECRET, LiveServer, free_port
 
     security.use_cheap_hashing_for_tests()
     tmp = Path(tempfile.mkdtemp(prefix="mastoc-bench-railway-"))
-    pg = pgserver.get_server(tmp / "pg", cleanup_mode="stop")
+    url, pg = start_backend("postgresql", tmp)
     try:
-        uri = pg.get_uri()
-        base, _, query = uri.partition("?")
-        url = base.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + "/bench?" + query
-        admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1) + "?" + query,
-                              isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text("CREATE DATABASE bench"))
-        admin.dispose()
-        engine = db.make_engine(url)
-        db.migrate(engine)
-        engine.dispose()
         from mastoc.server.app import create_app
         from mastoc.server.config import Settings
 
