@@ -201,3 +201,20 @@ def test_concurrent_imports_of_a_new_gym_or_face(api, app, live, seeded, admin, 
     assert sorted(r.json()["status"] for r in responses) == ["created", "exists"]
     assert len(_feed(api, admin, since)) == 1
 
+
+
+@pytest.mark.parametrize("n", [1, N])  # a Core INSERT, and COPY on PostgreSQL
+def test_a_clash_that_is_not_a_race_is_a_409_with_nothing_written(api, seeded, admin, n):
+    """A local climb already holds the id a Stokt climb gets: redoing the transaction cannot help."""
+    from mastoc.domain.ids import id_for_stokt
+
+    climbs = _climbs(seeded, n)
+    with api.app.state.engine.begin() as c:
+        c.execute(text("INSERT INTO climbs (id, face_id, name, holds_list, tags, circuit, is_private, is_benchmark, "
+                       "climbed_by, total_likes, total_comments, source, created_at) VALUES (:id, :f, 'Local', '', '', "
+                       "'', false, false, 0, 0, 0, 'mastoc', CURRENT_TIMESTAMP)"),
+                  {"id": id_for_stokt("climb", climbs[-1]["stokt_id"]), "f": seeded["face_id"]})
+    count, since = _count(api, "climbs"), _cursor(api, admin)
+    r = api.post("/api/sync/import/climbs/batch", json={"climbs": climbs}, headers=admin)
+    assert r.status_code == 409 and r.json() == {"detail": "Conflict with existing data"}
+    assert (_count(api, "climbs"), _cursor(api, admin)) == (count, since)
