@@ -21,9 +21,11 @@ from mastoc.store import (
     climb_edit_schema,
     lists_schema,
     names_schema,
+    scale_schema,
     sync_schema,
     usage_schema,
     walls_schema,
+    write_path_schema,
 )
 
 V1 = """
@@ -240,6 +242,7 @@ def _script(conn: sqlite3.Connection, script: str) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1, _v2, sync_schema.v3, sync_schema.v4, climb_edit_schema.migrate, names_schema.migrate,
     walls_schema.v_walls, annotation_schema.migrate, lists_schema.migrate, usage_schema.migrate,
+    scale_schema.migrate, write_path_schema.migrate,
 ]
 
 

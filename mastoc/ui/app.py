@@ -113,6 +113,14 @@ def run(
     elif size is not None:
         window.resize(*size)
 
+    if opened.check_later and screenshot is None:  # a big store: its integrity check waits for the paint
+        from mastoc.store import startup_check
+
+        def check_store() -> None:
+            window.tasks.submit(startup_check.check_in_background, store.directory, key="store-check",
+                                on_done=lambda reason: reason and store_dialogs.say_damaged_later(window, reason))
+
+        window.ready.connect(check_store)
     window.start()  # submits the face load to a worker right away; it decodes while the window shows
     window.show()
     code = app.exec()

@@ -8,9 +8,12 @@ thread; pixmaps are made on the UI thread).
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from mastoc.domain import grades
 from mastoc.domain.models import Face
@@ -19,6 +22,7 @@ from mastoc.store.db import Store
 from mastoc.ui.wall.model import WallHold, wall_holds
 
 _local = threading.local()
+T = TypeVar("T")
 
 
 def store_for_thread(directory: Path) -> Store:
@@ -105,7 +109,39 @@ def page(directory: Path, q: s.ClimbQuery) -> list[s.ClimbRow]:
 
 def counts(directory: Path, q: s.ClimbQuery) -> Counts:
     conn = store_for_thread(directory).conn
-    return Counts(s.count(conn, q), s.count(conn, s.ClimbQuery(face_id=q.face_id)))
+    if s.grade_only(q) and q.face_id is not None:  # the grade slider: from the face's grade counts
+        matching = sum(s.in_grade_range(_face_grades(conn, q.face_id), q).values())
+    elif s.setter_only(q) and q.face_id is not None:  # the setter box: from the face's setter counts
+        face = q.face_id
+        per_setter = _cached(conn, ("setters", face), lambda: s.setter_counts(conn, face))
+        matching = sum(per_setter.get(i, 0) for i in s.setter_ids(conn, q.setter or ""))
+    else:
+        matching = s.count(conn, q)
+    return Counts(matching, face_total(conn, q.face_id))
+
+
+def face_total(conn: sqlite3.Connection, face_id: str | None) -> int:
+    """How many climbs the face has (counted again only after the store changed: `_cached`)."""
+    return _cached(conn, ("total", face_id), lambda: s.count(conn, s.ClimbQuery(face_id=face_id)))
+
+
+def _face_grades(conn: sqlite3.Connection, face_id: str) -> dict[float | None, int]:
+    return _cached(conn, ("grades", face_id), lambda: s.grade_counts(conn, s.ClimbQuery(face_id=face_id)))
+
+
+def _cached(conn: sqlite3.Connection, key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()` for this thread's connection, again only after the store changed — a commit by any
+    connection (`PRAGMA data_version`) or by this one — not on every filter change (25-50 ms at 400k)."""
+    version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    cache: dict[tuple, tuple[tuple[int, int], object]] = getattr(_local, "cache", None) or {}
+    _local.cache = cache
+    full = (id(conn), *key)
+    hit = cache.get(full)
+    if hit is not None and hit[0] == version:
+        return hit[1]  # type: ignore[return-value]
+    value = compute()
+    cache[full] = (version, value)
+    return value
 
 
 def hold_stats(directory: Path, face_id: str, q: s.ClimbQuery | None) -> dict[int, s.HoldStat]:
@@ -115,7 +151,10 @@ def hold_stats(directory: Path, face_id: str, q: s.ClimbQuery | None) -> dict[in
 def grade_histogram(directory: Path, q: s.ClimbQuery, system: str) -> list[tuple[str, int]]:
     """How many matching climbs per grade label of `system`, easiest first, "?" last (if any)."""
     conn = store_for_thread(directory).conn
-    rows = s.grade_counts(conn, q).items()
+    if s.grade_only(q) and q.face_id is not None:
+        rows = s.in_grade_range(_face_grades(conn, q.face_id), q).items()
+    else:
+        rows = s.grade_counts(conn, q).items()
     per_label: dict[str, int] = {}
     for ircra, n in rows:
         lbl = grades.label(system, ircra)

@@ -5,7 +5,8 @@
 - a second mastoc app on the same data directory (the `app` lock of `mastoc.store.locks` is held) is
   warned and opens the store read-only;
 - a store that cannot be written (read-only file or directory) opens read-only, and says so;
-- a damaged store (SQLite's quick_check fails) gets `DamagedStoreDialog`: open it read-only, restore
+- a damaged store (SQLite's quick_check fails; a big store is checked after the first paint instead,
+  `mastoc.store.startup_check`, and the next start offers the choices) gets `DamagedStoreDialog`: open it read-only, restore
   a copy made by `mastoc backup`, or move the damaged file aside and start fresh (then sync again).
   The damaged file is never deleted (`mastoc.store.rescue`).
 
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mastoc.store import locks, paths, rescue
+from mastoc.store import locks, paths, rescue, startup_check
 from mastoc.store.db import Store, StoreCorruptError, StoreError
 
 
@@ -45,6 +46,7 @@ class OpenedStore:
     store: Store
     notice: str | None  # why the store is read-only, for the window; None when it can be written
     lock: locks.RunLock | None  # held while this app runs (None when another app holds it)
+    check_later: bool = False  # a big store opened unchecked: check it once the wall is painted
 
 
 class DamagedStoreDialog(QDialog):
@@ -121,11 +123,14 @@ def open_for_app(data_dir: str | Path | None, *, interactive: bool = True,
     except OSError:  # the data directory cannot hold a lock file (read-only): opened read-only below
         lock = None
     while True:
+        check_now = startup_check.check_at_open(directory)
         try:
             if busy and paths.db_path(directory).exists():
                 store = Store.open(directory, readonly=True)
             else:
-                store = Store.open(directory, check=True)
+                store = Store.open(directory, check=check_now)
+                if check_now:
+                    startup_check.passed(directory)
         except StoreCorruptError as exc:
             print(f"mastoc: {exc}", file=sys.stderr)
             choice = _ask_damaged(paths.db_path(directory), exc.reason, interactive, parent)
@@ -152,7 +157,15 @@ def open_for_app(data_dir: str | Path | None, *, interactive: bool = True,
             _say(parent, _tr("mastoc opens read-only"), _tr(
                 "{reason}: mastoc opens it read-only. You can browse, but not change anything.").format(
                     reason=reason), interactive, warning=False)
-        return OpenedStore(store, notice, lock)
+        return OpenedStore(store, notice, lock, check_later=not check_now and not store.readonly)
+
+
+def say_damaged_later(parent: QWidget | None, reason: str) -> None:
+    """The background check of a big store failed (`startup_check`): say so; the next start offers the
+    damaged-store choices."""
+    _say(parent, _tr("mastoc: the store is damaged"), _tr(
+        "SQLite's check of the store failed ({reason}). Make no more changes: quit mastoc and start it "
+        "again to open it read-only, restore a backup or start fresh.").format(reason=reason), True)
 
 
 def _ask_damaged(db_file: Path, detail: str, interactive: bool, parent: QWidget | None) -> str:

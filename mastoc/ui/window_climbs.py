@@ -6,7 +6,6 @@ A mixin of `MainWindow` (it uses the window's store, model, table, scene and det
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex
@@ -135,4 +134,4 @@ class ClimbNavMixin:
 
 
 def _in_query(directory: Path, q: ClimbQuery, climb_id: str) -> bool:
-    return climb_id in search.search_ids(data.store_for_thread(directory).conn, replace(q, limit=None))
+    return search.contains(data.store_for_thread(directory).conn, q, climb_id)

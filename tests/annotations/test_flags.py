@@ -95,3 +95,20 @@ def test_migration_backfills_a_store_that_has_annotations(store_dir, hold_keys, 
         assert s.schema_version() == schema.latest_version()
         assert _ids(s, avoid_conditions=("cassee",)) == _expected(s, {hold.num})
         assert 0 < len(_ids(s, avoid_conditions=("cassee",))) < s.conn.execute("SELECT count(*) FROM climbs").fetchone()[0]
+
+
+def test_flagged_climbs_are_exactly_the_climbs_using_a_hold_in_a_bad_condition(store, hold_keys):
+    a, b, c = (reads.resolve_hold(store.conn, k) for k in hold_keys[:3])
+    face = a.face_id
+    assert reads.flagged_climbs(store.conn, face) == {}
+    ops.annotate(store, a.id, condition="cassee")
+    ops.annotate(store, b.id, grip_type="pince")  # a grip type is no warning
+    ops.annotate(store, c.id, condition="ok")
+    assert set(reads.flagged_climbs(store.conn, face)) == _expected_using(store, {a.num}) != set()
+    ops.annotate(store, c.id, condition="tournee")
+    assert set(reads.flagged_climbs(store.conn, face)) == _expected_using(store, {a.num, c.num})
+
+
+def _expected_using(store, nums):
+    return {cid for cid, text in store.conn.execute("SELECT id, holds_list FROM climbs")
+            if any(r.hold in nums for r in holdslist.parse(text))}

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from mastoc.cli import main
-from mastoc.store import locks
+from mastoc.store import locks, startup_check
 from mastoc.store.db import Store
 from mastoc.ui import store_dialogs
 from mastoc.ui.store_dialogs import DamagedStoreDialog, open_for_app
@@ -95,6 +95,40 @@ def test_damaged_store_quit_changes_nothing(qtbot, loaded: Path, monkeypatch, no
     assert open_for_app(loaded) is None
     assert (loaded / "mastoc.sqlite3").read_bytes() == before and not _aside(loaded)
     assert not locks.RunLock(loaded, "app").acquire().release()  # the app lock was let go
+
+
+def test_big_store_is_checked_after_the_paint_and_the_next_start_offers_the_choices(
+        qtbot, loaded: Path, monkeypatch, no_boxes) -> None:
+    monkeypatch.setattr(startup_check, "CHECK_AT_OPEN_BYTES", 0)  # the real gym stands for a 400k store
+    damage(loaded)
+    shown = _choose(monkeypatch, DamagedStoreDialog.READ_ONLY)
+    opened = open_for_app(loaded)  # a big store opens unchecked: no dialog before the first paint
+    assert opened is not None and opened.check_later and not opened.store.readonly and not shown
+    reason = startup_check.check_in_background(loaded)
+    assert reason and (loaded / startup_check.SUSPECT_FILE).exists()
+    opened.store.close()
+    opened.lock.release()
+    opened = open_for_app(loaded)  # the next start checks at open and offers the choices
+    assert opened is not None and len(shown) == 1 and opened.store.readonly and not opened.check_later
+    opened.store.close()
+    opened.lock.release()
+
+
+def test_big_store_that_passes_its_background_check_opens_unchecked(qtbot, loaded: Path, monkeypatch,
+                                                                   no_boxes) -> None:
+    (loaded / startup_check.SUSPECT_FILE).write_text("an old failure\n")
+    opened = open_for_app(loaded)  # the mark of a failed check: checked at open (passes, mark removed)
+    assert opened is not None and not opened.check_later
+    assert not (loaded / startup_check.SUSPECT_FILE).exists()
+    opened.store.close()
+    opened.lock.release()
+    monkeypatch.setattr(startup_check, "CHECK_AT_OPEN_BYTES", 0)
+    opened = open_for_app(loaded)
+    assert opened is not None and opened.check_later
+    assert startup_check.check_in_background(loaded) is None
+    assert not (loaded / startup_check.SUSPECT_FILE).exists()
+    opened.store.close()
+    opened.lock.release()
 
 
 def test_second_app_is_warned_and_opens_read_only(qtbot, loaded: Path, no_boxes) -> None:

@@ -1,7 +1,7 @@
 """The climb list model: pages of 200 rows fetched on worker threads, never all rows on the UI thread.
 
 `set_query(q)` resets the model and asks for the first page and the counts; scrolling to the end makes
-the view call `fetchMore`, which asks for the next page. Results of an older query are dropped (the
+the view call `fetchMore`, which asks for the page after the last row held (keyset paging). Results of an older query are dropped (the
 task runner's keys), so the list always matches the last filter. Rows are the store's light
 `ClimbRow`s; grades are shown in the chosen grade system.
 """
@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from mastoc.domain import grades
+from mastoc.store import search as s
 from mastoc.store.search import ClimbQuery, ClimbRow
 from mastoc.ui import data
 from mastoc.ui.tasks import TaskRunner
@@ -56,9 +57,9 @@ class ClimbListModel(QAbstractTableModel):
         self._pending = False
         self.endResetModel()
         gen = self._generation
+        self._request_page()  # first: the rows are what the user waits for; the count may take longer
         self.tasks.submit(data.counts, self.directory, self.query, key="climb-counts",
                           on_done=lambda c: self._on_counts(gen, c), on_error=self._on_error)
-        self._request_page()
 
     def set_warnings(self, flags: dict[str, str]) -> None:
         """Climbs to mark with a warning sign, with the reason (e.g. a broken hold)."""
@@ -77,7 +78,9 @@ class ClimbListModel(QAbstractTableModel):
             return
         self._pending = True
         gen = self._generation
-        q = replace(self.query, offset=len(self.rows))
+        # keyset: the page after the last row held (a seek, as fast at row 400,000 as at the top)
+        after = s.sort_key(self.rows[-1], self.query.sort) if self.rows else None
+        q = replace(self.query, offset=0, after=after)
         self.tasks.submit(data.page, self.directory, q, key=f"climb-page-{gen}",
                           on_done=lambda rows: self._on_page(gen, rows), on_error=self._on_error)
 
