@@ -7,6 +7,7 @@ JSON 4xx/5xx answers, never text/plain tracebacks.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -94,7 +95,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True, engine=None) 
                             for k, v in e["ctx"].items()}
             if isinstance(e.get("input"), bytes):
                 e["input"] = None
-            errors.append(e)
+            errors.append(_encodable(e))
         return JSONResponse({"detail": errors}, status_code=422)
 
     @app.exception_handler(Exception)
@@ -103,6 +104,18 @@ def create_app(settings: Settings, *, run_migrations: bool = True, engine=None) 
         return JSONResponse({"detail": "Internal server error"}, status_code=500)
 
     return app
+
+
+def _encodable(value: Any) -> Any:
+    """`value` with any lone surrogate (from a JSON `"\\ud800"` escape) replaced, so the error echoing
+    it back can be encoded as UTF-8."""
+    if isinstance(value, str):
+        return value if value.isascii() else value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(v) for v in value]
+    return value
 
 
 def app_from_env() -> FastAPI:

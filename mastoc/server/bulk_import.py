@@ -13,10 +13,13 @@ caller's transaction:
    `created`; `updated` when a sent field differs (fields left out of the item keep their stored
    value, an explicit null clears, `updated_at` is set); `exists` otherwise. An item repeated in
    one request sees the earlier one, as it did when every item was its own statement;
-4. write: the new rows in one COPY (PostgreSQL) or driver `executemany` (SQLite), see `rowcopy`;
+4. write: the new rows, in key order, in one COPY (PostgreSQL) or driver `executemany` (SQLite), see `rowcopy`;
    one `executemany` UPDATE (by primary key) of the changed ones; for climbs one UPDATE of
    `synced_at` for the unchanged ones. Every created or updated row gets a changes-feed record
    (`changes.record`, written at commit by `rowcopy` too).
+
+Two imports of the same new rows: the second to insert waits for the first and fails on the unique
+key; the route runs it again (`txretry`), when those rows are visible and locked like any other.
 
 Keys: holds by id (= their Stokt id), users and climbs by `stokt_id`; new rows take the ids of
 `mastoc.domain.ids.id_for_stokt`.
@@ -124,8 +127,9 @@ class _Upsert:
         return row, "updated"
 
     def write(self) -> None:
-        if self.created:
-            rowcopy.insert_rows(self.session.connection(), self.table, list(self.created.values()))
+        if self.created:  # in key order, as existing rows are locked: overlapping imports wait, never deadlock
+            rows = [self.created[k] for k in sorted(self.created)]
+            rowcopy.insert_rows(self.session.connection(), self.table, rows)
         if self.changed:
             pk = next(iter(self.table.primary_key.columns)).name
             cols = [c.name for c in self.table.columns if c.name != pk]

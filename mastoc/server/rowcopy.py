@@ -1,11 +1,13 @@
 """Writing many new rows into one table at once, inside the caller's transaction: `COPY ... FROM
-STDIN` on PostgreSQL (psycopg 3), the driver's `executemany` on SQLite, a Core `insert` for a few rows."""
+STDIN` on PostgreSQL (psycopg 3), the driver's `executemany` on SQLite, a Core `insert` for a few rows.
+Errors raise as SQLAlchemy's (`IntegrityError` on a duplicate key, ...), whatever the path."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert
+from sqlalchemy.exc import DBAPIError
 
 COPY_FROM = 50  # below this many rows an INSERT is as quick
 
@@ -20,6 +22,7 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     if conn.dialect.name == "sqlite":
         _sqlite_executemany(conn, table, rows)
         return
+    import psycopg
     from psycopg import sql
 
     cols = list(rows[0])
@@ -27,9 +30,13 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
                                                      sql.SQL(", ").join(sql.Identifier(c) for c in cols))
     raw = conn.connection.driver_connection
     assert raw is not None
-    with raw.cursor() as cur, cur.copy(stmt) as copy:
-        for r in rows:
-            copy.write_row([r[c] for c in cols])
+    try:
+        with raw.cursor() as cur, cur.copy(stmt) as copy:
+            for r in rows:
+                copy.write_row([r[c] for c in cols])
+    except psycopg.Error as exc:  # the raw driver's error, as SQLAlchemy would have wrapped it
+        raise DBAPIError.instance(stmt.as_string(raw), None, exc, psycopg.Error, hide_parameters=True,
+                                  dialect=conn.dialect) from exc
 
 
 def _sqlite_executemany(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -23,6 +23,11 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def _no_nul(value: str) -> str:
     if "\x00" in value:
         raise ValueError("NUL characters are not allowed")
+    if not value.isascii():
+        try:  # JSON's "\ud800" escapes decode to lone surrogates, which no database stores
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("text must be valid Unicode (no lone surrogates)") from None
     return value
 
 

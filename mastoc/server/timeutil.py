@@ -28,10 +28,14 @@ def parse_iso(text: str) -> datetime:
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
-        return as_utc(datetime.fromisoformat(text))
+        parsed = datetime.fromisoformat(text)
     except ValueError:
         d = date.fromisoformat(text)
         return datetime(d.year, d.month, d.day, tzinfo=UTC)
+    try:
+        return as_utc(parsed)
+    except OverflowError:  # e.g. 9999-12-31T23:59-05:00: past year 9999 in UTC
+        raise ValueError("date out of range") from None
 
 
 def iso(value: datetime | None) -> str | None:

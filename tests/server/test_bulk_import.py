@@ -217,3 +217,32 @@ def test_imported_climbs_are_stored_as_a_core_insert_stores_them(api, seeded, ad
         c.execute(insert(table), values)
         assert [tuple(r) for r in c.execute(raw, {"s": sids})] == stored
     assert len(stored) == 120
+
+
+def test_text_that_is_not_unicode_is_refused_and_out_of_range_dates_ignored(api, seeded, admin):
+    """JSON can carry a lone UTF-16 surrogate (`"\\ud800"`), which no database can store: a 422, not a
+    500. A date whose offset puts it outside years 1..9999 in UTC is ignored like any unreadable one."""
+    import json
+
+    def post(path: str, body: Any) -> Any:
+        return api.post(path, content=json.dumps(body), headers={**admin, "Content-Type": "application/json"})
+
+    n, feed = _count(api, "climbs"), _cursor(api, admin)
+    c = _climbs(seeded, 1)[0]
+    for bad in ({**c, "name": "x\ud800"}, {**c, "description": "a\udfffb"}):
+        assert post("/api/sync/import/climbs/batch", {"climbs": [bad]}).status_code == 422
+        assert post("/api/sync/import/climb", bad).status_code == 422
+    for path, body in (("/api/sync/import/holds/batch", {"holds": [{"stokt_id": 970001, "face_stokt_id": seeded["face_stokt"],
+                                                                     "polygon_str": "0,0 1,\ud800"}]}),
+                       ("/api/sync/import/users/batch", {"users": [{"stokt_id": str(uuid.uuid4()), "full_name": "\udc80"}]}),
+                       ("/api/sync/import/gym", {"stokt_id": str(uuid.uuid4()), "display_name": "G\ud800"})):
+        assert post(path, body).status_code == 422, path
+    assert (_count(api, "climbs"), _cursor(api, admin)) == (n, feed)
+    for date in ("9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"):
+        one = {**c, "stokt_id": str(uuid.uuid4()), "date_created": date}
+        r = post("/api/sync/import/climbs/batch", {"climbs": [one]})
+        assert r.status_code == 200 and r.json()["created"] == 1, r.text
+        assert post("/api/sync/import/climb", {**one, "name": "again"}).json()["status"] == "updated"
+        r = post("/api/sync/import/face", {"stokt_id": str(uuid.uuid4()), "gym_stokt_id": seeded["gym_stokt"],
+                                           "picture_path": "p.jpg", "date_modified": date})
+        assert r.status_code == 200, r.text

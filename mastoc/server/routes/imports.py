@@ -5,7 +5,8 @@ polygon or renamed climb arrives) and reports `created`, `updated` (something ch
 (nothing changed). A field left out of the request keeps its stored value; an explicit null clears
 it. Holds keep their Stokt id as public id. Holds, users and climbs (single or batch) go through
 `bulk_import`: a request is one transaction of a few set-based statements; gyms, walls and faces
-(a few per gym) are upserted row by row here.
+(a few per gym) are upserted row by row here. A request that loses a race to a concurrent import of
+the same new rows is run again once those are committed (`txretry`), and sees them as existing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from mastoc.domain.ids import id_for_stokt
-from mastoc.server import bulk_import, changes, views
+from mastoc.server import bulk_import, changes, txretry, views
 from mastoc.server.deps import Caller, admin_required, gate, get_session
 from mastoc.server.models import Climb, Face, Gym, Hold, User, Wall
 from mastoc.server.routes.walls import face_out
@@ -149,28 +150,32 @@ def _face(session: Session, body: ImportFace) -> tuple[Face, str]:
 
 
 def _single_row(fn: Any, session: Session, body: Any, missing: str) -> dict[str, Any]:
-    result = fn(session, [body])[0]
-    if result is None:
-        session.rollback()
-        raise HTTPException(404, missing)
-    session.commit()
-    return {"id": result[0]["id"], "status": result[1]}
+    def work() -> dict[str, Any]:
+        result = fn(session, [body])[0]
+        if result is None:
+            raise _NotFound(missing)
+        return {"id": result[0]["id"], "status": result[1]}
+
+    try:
+        return txretry.run(session, work)
+    except _NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
 
 
 def _single(fn: Any, session: Session, *args: Any) -> dict[str, Any]:
-    try:
+    def work() -> dict[str, Any]:
         row, status = fn(session, *args)
+        return {"id": row.id, "status": status}
+
+    try:
+        return txretry.run(session, work)
     except _NotFound as exc:
         raise HTTPException(404, str(exc)) from None
-    session.commit()
-    return {"id": row.id, "status": status}
 
 
 def _batch(fn: Any, session: Session, items: list[Any]) -> dict[str, int]:
     """One request, one transaction, a few statements (`bulk_import`); unknown faces count as errors."""
-    results = fn(session, items)
-    session.commit()
-    return bulk_import.counts(results)
+    return bulk_import.counts(txretry.run(session, lambda: fn(session, items)))
 
 
 @router.post("/import/gym", response_model=ImportResult, responses=ADMIN)
