@@ -527,6 +527,13 @@ def count(conn: sqlite3.Connection, q: ClimbQuery) -> int:
     n = _usage_count(conn, q)
     if n is not None:
         return n
+    if len(q.holds_none) == 1:
+        # "this hold but not that one": the climbs using the first (hold usage statistics) less those using
+        # both (driven by the rarer of the two), not a probe of the excluded hold per climb of the first
+        base = dataclasses.replace(q, holds_none=())
+        n = _usage_count(conn, base)
+        if n is not None:
+            return n - count(conn, dataclasses.replace(base, holds_all=(*base.holds_all, HoldFilter(q.holds_none[0]))))
     q = _rarest_first(conn, q)
     driver, text_ids = _grouping_plan(conn, q)
     if text_ids is not None and text_only(q):
