@@ -64,6 +64,21 @@ def parse(text: str) -> tuple[HoldRef, ...]:
     return tuple(refs)
 
 
+# canonical number spelling only (no leading zero), so equal tokens are exactly equal (role, hold) pairs
+_STRICT = re.compile(r"[SFOT](?:0|[1-9][0-9]{0,9})(?: [SFOT](?:0|[1-9][0-9]{0,9}))*")
+
+
+def check(text: str) -> None:
+    """Raise `HoldsListError` exactly when `parse(text)` would, without building the tokens: the
+    common form (single spaces, no stray separators) is checked with one regular expression and a
+    set; anything else goes through `parse` (an import checks every climb's lists with this)."""
+    if text and _STRICT.fullmatch(text) is not None:
+        tokens = text.split(" ")
+        if len(set(tokens)) == len(tokens):
+            return
+    parse(text)
+
+
 def canonical(refs: Iterable[HoldRef]) -> tuple[HoldRef, ...]:
     """Sort tokens into the canonical order (S, F, O, T; ids ascending) and drop exact repeats."""
     return tuple(sorted(set(refs), key=lambda r: (_ROLE_RANK[r.role], r.hold)))

@@ -15,7 +15,8 @@ Kept in its own module (owned by the annotations work) and appended to `schema.M
   effective value of a hold is mine (`hold_annotations.user_id` NULL) when given, else the server's
   consensus; `hold_flags` (table) holds the bits of the holds that have any. SQLite triggers keep
   both current whoever writes (annotation edits, the sync, climb edits and imports): a climb's
-  index rows add their hold's bits on insert and recompute the climb on delete; an annotation or
+  index rows add their hold's bits on insert (done by `rows.insert_climb_holds` since
+  `write_path_schema` dropped that trigger) and recompute the climb on delete; an annotation or
   consensus change recomputes its hold and the climbs using it. An index on (face_id, hold_flags)
   lets a filtered count read the index alone, and one on the default sort (newest) carrying
   `hold_flags` lets a page skip excluded climbs in the index, even when most climbs are excluded.

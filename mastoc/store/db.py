@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mastoc.domain.models import Climb, Face, Gym, Hold, User, Wall
+from mastoc.domain.textfold import fold
 from mastoc.errors import UserFacingError
-from mastoc.store import images, names_schema, paths, rows, schema
+from mastoc.store import bulk, images, locks, names_schema, paths, rows, schema
 
 # How long a writer waits for another mastoc (app, CLI, sync) holding the write lock.
 BUSY_TIMEOUT_MS = int(os.environ.get("MASTOC_BUSY_TIMEOUT_MS", "10000"))
@@ -110,6 +111,7 @@ class Store:
                 store.check()
             if migrate and not readonly:
                 store.migrate()
+                store._restore_deferred_indexes()
             elif store.schema_version() != schema.latest_version() and not readonly:
                 raise StoreError("the store needs a migration")
             elif readonly and store.schema_version() > schema.latest_version():
@@ -168,6 +170,21 @@ class Store:
                     raise fatal from exc
                 raise
         return latest
+
+    def _restore_deferred_indexes(self) -> None:
+        """Rebuild the indexes a bulk load dropped (`bulk.defer_indexes`) and did not get to build
+        again (killed, crashed) - unless that import is running now: it builds them at its end."""
+        if not bulk.has_deferred_indexes(self.conn):
+            return
+        try:
+            lock = locks.RunLock(self.directory, bulk.BULK_LOCK).acquire()
+        except locks.LockBusyError:
+            return
+        try:
+            with self.transaction() as c:
+                bulk.restore_indexes(c)
+        finally:
+            lock.release()
 
     def _rollback(self) -> None:
         """ROLLBACK if a transaction is still open: SQLite rolls back by itself on some errors (disk
@@ -324,11 +341,11 @@ def write_climbs(conn: sqlite3.Connection, climbs: list[Climb]) -> None:
     """Upsert climbs and rebuild their climb<->hold index rows (inside the caller's transaction)."""
     if not climbs:
         return
-    cols = rows.CLIMB_COLUMNS
+    cols = (*rows.CLIMB_COLUMNS, "name_search")  # folded here: no trigger UPDATE per inserted row
     conn.executemany(
         f"INSERT INTO climbs ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
         f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols if c != 'id')}",
-        [rows.climb_to_row(c) for c in climbs],
+        [(*rows.climb_to_row(c), fold(c.name or "")) for c in climbs],
     )
     ids = [(c.id,) for c in climbs]
     conn.executemany("DELETE FROM climb_holds WHERE climb_id = ?", ids)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import operator
 import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from mastoc.domain import holdslist
 from mastoc.domain.models import Climb, Face, Gym, Hold, HoldAnnotation, Source, User, Wall
+from mastoc.store import bulk
 
 
 def ts(value: datetime | None) -> str | None:
@@ -167,24 +169,32 @@ _USAGE_ADD = (
 )
 
 
-def insert_climb_holds(conn: sqlite3.Connection, index_rows: Iterable[tuple]) -> None:
-    """Insert climb<->hold index rows and count them in the hold usage statistics (`usage_schema`).
+_PK_ORDER = operator.itemgetter(0, 1)
 
-    The only way rows enter `climb_holds` (a per-row trigger would cost half again the write time
-    of an import): the batch's new (hold, climb) pairs are counted once each, per grade, in one
-    `executemany`. Deletions are counted by a trigger, so cascades from deleted climbs are too.
+
+def insert_climb_holds(conn: sqlite3.Connection, index_rows: Iterable[tuple], *, fresh: bool = False) -> None:
+    """Insert climb<->hold index rows, count them in the hold usage statistics (`usage_schema`) and
+    OR their holds' condition/grip bits into `climbs.hold_flags` (`annotation_schema`).
+
+    The only way rows enter `climb_holds` (per-row triggers cost half again the write time of an
+    import, `write_path_schema`): the batch's new (hold, climb) pairs are counted once each, per
+    grade, in one `executemany`; the climbs whose holds carry bits get one UPDATE each. Deletions are
+    handled by triggers, so cascades from deleted climbs are too.
+
+    `fresh=True`: the caller knows none of these climbs has index rows yet (a bulk load of climbs
+    just created, while `climb_holds_climb` may be deferred): the rows already there are not read.
     """
     batch = list(index_rows)
     if not batch:
         return
-    climb_ids = sorted({r[1] for r in batch})
+    climb_ids = [] if fresh else sorted({r[1] for r in batch})
     existing: set[tuple[int, str]] = set()
     for start in range(0, len(climb_ids), 500):
         chunk = climb_ids[start:start + 500]
         existing.update((r[0], r[1]) for r in conn.execute(
             f"SELECT hold_num, climb_id FROM climb_holds WHERE climb_id IN ({', '.join('?' * len(chunk))})", chunk))
-    batch.sort(key=lambda r: (r[0], r[1]))  # B-tree order of the primary key: fewer pages touched
-    conn.executemany(CLIMB_HOLD_INSERT, batch)
+    batch.sort(key=_PK_ORDER)  # B-tree order of the primary key: fewer pages touched
+    bulk.insert_rows(conn, CLIMB_HOLD_INSERT.split(" VALUES ")[0], batch)
     added: dict[tuple[int, float], int] = {}
     for hold, climb_id, _role, grade in batch:
         if (hold, climb_id) in existing:
@@ -193,6 +203,26 @@ def insert_climb_holds(conn: sqlite3.Connection, index_rows: Iterable[tuple]) ->
         key = (hold, -1.0 if grade is None else float(grade))
         added[key] = added.get(key, 0) + 1
     conn.executemany(_USAGE_ADD, [(h, g, n) for (h, g), n in added.items()])
+    _add_hold_flags(conn, batch)
+
+
+def _add_hold_flags(conn: sqlite3.Connection, batch: list[tuple]) -> None:
+    """`climbs.hold_flags |= ` the bits of the batch's holds: a hold's `bits` in any role, its
+    `hand_bits` unless the role is F (what the dropped insert trigger did, row by row). OR-ing the
+    bits of a row that was already there changes nothing: its bits are in the mask already."""
+    flags = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT num, bits, hand_bits FROM hold_flags")}
+    if not flags:
+        return
+    masks: dict[str, int] = {}
+    for hold, climb_id, role, _grade in batch:
+        f = flags.get(hold)
+        if f is not None:
+            bits = f[0] | (f[1] if role != "F" else 0)
+            if bits:
+                masks[climb_id] = masks.get(climb_id, 0) | bits
+    if masks:
+        conn.executemany("UPDATE climbs SET hold_flags = hold_flags | ? WHERE id = ?",
+                         [(m, cid) for cid, m in masks.items()])
 
 
 def climb_hold_rows(climb_id: str, holds_list: str, grade_ircra: float | None) -> list[tuple]:

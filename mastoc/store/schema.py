@@ -25,6 +25,7 @@ from mastoc.store import (
     sync_schema,
     usage_schema,
     walls_schema,
+    write_path_schema,
 )
 
 V1 = """
@@ -241,7 +242,7 @@ def _script(conn: sqlite3.Connection, script: str) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1, _v2, sync_schema.v3, sync_schema.v4, climb_edit_schema.migrate, names_schema.migrate,
     walls_schema.v_walls, annotation_schema.migrate, lists_schema.migrate, usage_schema.migrate,
-    scale_schema.migrate,
+    scale_schema.migrate, write_path_schema.migrate,
 ]
 
 

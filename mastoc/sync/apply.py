@@ -10,13 +10,15 @@ of resolved conflicts. Attached local data (annotations, list items, notes) is n
 from __future__ import annotations
 
 import json
+import operator
 import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from mastoc.domain.textfold import fold
 from mastoc.edits.climbs import clear_push_base, set_push_base
-from mastoc.store import rows
+from mastoc.store import bulk, rows
 from mastoc.sync.plan import IMPORT_COLUMNS, ClimbAction, KnownClimb, LocalClimb
 
 _CHUNK = 500
@@ -28,6 +30,7 @@ def _index_rows(climb_id: str, holds_list: str, grade: float | None) -> list[tup
     parser: this runs for every imported climb)."""
     return [(int(num), climb_id, role, grade) for role, num in dict.fromkeys(_TOKEN.findall(holds_list or ""))]
 _SELECT = ", ".join(f"c.{c}" for c in IMPORT_COLUMNS)
+_IMPORT_VALUES = operator.itemgetter(*IMPORT_COLUMNS[1:])  # an action's values after the id, in column order
 
 
 def load_locals(conn: sqlite3.Connection, stokt_ids: Sequence[str], backend: str = "stokt") -> dict[str, LocalClimb]:
@@ -81,16 +84,20 @@ def mark_seen(conn: sqlite3.Connection, stokt_ids: Iterable[str], pass_id: str, 
 
 
 def apply_climb_actions(conn: sqlite3.Connection, actions: Sequence[ClimbAction], *, now: str,
-                        pass_id: str | None = None, backend: str = "stokt") -> int:
-    """Write `actions` (inside the caller's transaction). Returns the number of rows written."""
+                        pass_id: str | None = None, backend: str = "stokt", fresh_ids: bool = False) -> int:
+    """Write `actions` (inside the caller's transaction). Returns the number of rows written.
+
+    `fresh_ids=True`: the caller knows no `new` action's id is stored yet (a bulk load into a store
+    that had no climbs: ids are derived from Stokt ids, which the planner found unknown), so their
+    index rows are written without reading the rows already there (`rows.insert_climb_holds`)."""
     written = 0
     new = [a for a in actions if a.kind == "new"]
     if new:
-        cols = (*IMPORT_COLUMNS, "synced_at")
-        conn.executemany(
-            f"INSERT INTO climbs ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+        cols = (*IMPORT_COLUMNS, "synced_at", "name_search")  # name_search here: no trigger UPDATE per row
+        bulk.insert_rows(
+            conn, f"INSERT INTO climbs ({', '.join(cols)})",
+            [(a.local_id, *_IMPORT_VALUES(a.values), now, fold(a.values["name"] or "")) for a in new],
             f"ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols[1:])}",
-            [(*(a.values[c] if c != "id" else a.local_id for c in IMPORT_COLUMNS), now) for a in new],
         )
         written += len(new)
     # updates, grouped by the set of columns they change
@@ -119,20 +126,21 @@ def apply_climb_actions(conn: sqlite3.Connection, actions: Sequence[ClimbAction]
                 holds, grade = conn.execute(
                     "SELECT holds_list, grade_ircra FROM climbs WHERE id = ?", (a.local_id,)).fetchone()
             index_rows.extend(_index_rows(a.local_id, holds, grade))
-        index_rows.sort(key=lambda r: (r[0], r[1]))  # primary-key order: far fewer B-tree page splits
-        rows.insert_climb_holds(conn, index_rows)
+        # the rows of updated climbs were deleted just above; new ones have none when their ids are fresh
+        rows.insert_climb_holds(conn, index_rows, fresh=fresh_ids)  # (sorted there in primary-key order)
         written += len(index_rows)
     if new:
-        conn.executemany(
-            "INSERT INTO id_mappings (entity_type, mastoc_id, stokt_id, sync_direction, synced_at) "
-            "VALUES ('climb', ?, ?, 'stokt_to_mastoc', ?) ON CONFLICT DO NOTHING",
-            [(a.local_id, a.stokt_id, now) for a in new],
+        bulk.insert_rows(
+            conn, "INSERT INTO id_mappings (entity_type, mastoc_id, stokt_id, sync_direction, synced_at)",
+            [("climb", a.local_id, a.stokt_id, "stokt_to_mastoc", now) for a in new], "ON CONFLICT DO NOTHING",
         )
     seen = [a for a in actions if a.kind != "deleted_upstream"]
     if seen:
-        conn.executemany(
-            "INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
-            "seen_pass, last_seen_at, remote_deleted_at, base_values) VALUES (?, 'climb', ?, ?, ?, ?, ?, ?, NULL, ?) "
+        bulk.insert_rows(
+            conn, "INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
+            "seen_pass, last_seen_at, remote_deleted_at, base_values)",
+            [(backend, "climb", a.local_id, a.stokt_id, a.base_hash, a.base_edit_hash, pass_id, now, None,
+              json.dumps(a.base_values, ensure_ascii=False) if a.base_values is not None else None) for a in seen],
             "ON CONFLICT(backend, entity_type, remote_id) DO UPDATE SET local_id = excluded.local_id, "
             "base_hash = coalesce(excluded.base_hash, sync_state.base_hash), "
             "base_values = coalesce(excluded.base_values, sync_state.base_values), "
@@ -140,8 +148,6 @@ def apply_climb_actions(conn: sqlite3.Connection, actions: Sequence[ClimbAction]
             "seen_pass = coalesce(excluded.seen_pass, sync_state.seen_pass), "
             "last_seen_at = excluded.last_seen_at, "
             "remote_deleted_at = NULL",
-            [(backend, a.local_id, a.stokt_id, a.base_hash, a.base_edit_hash, pass_id, now,
-              json.dumps(a.base_values, ensure_ascii=False) if a.base_values is not None else None) for a in seen],
         )
     restored = [a for a in actions if a.kind == "restored"]
     if restored:

@@ -23,6 +23,7 @@ Applying the actions (`mastoc.sync.apply`) and re-planning gives only `unchanged
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,14 +49,25 @@ def _digest(values: Iterable[Any]) -> str:
     return hashlib.sha1(repr(tuple(values)).encode("utf-8")).hexdigest()
 
 
+_HASHED_OF = operator.itemgetter(*_HASHED)
+_EDIT_OF = operator.itemgetter(*EDIT_FIELDS)
+
+
+def _values(row: Mapping[str, Any], getter: Any, columns: Sequence[str]) -> Iterable[Any]:
+    try:
+        return getter(row)  # a row with every column (the common case), in one C call
+    except KeyError:
+        return [row.get(c) for c in columns]
+
+
 def content_hash(row: Mapping[str, Any]) -> str:
     """Hash of every imported field (not the local id)."""
-    return _digest(row.get(c) for c in _HASHED)
+    return _digest(_values(row, _HASHED_OF, _HASHED))
 
 
 def edit_hash(row: Mapping[str, Any]) -> str:
     """Hash of the user-editable fields."""
-    return _digest(row.get(c) for c in EDIT_FIELDS)
+    return _digest(_values(row, _EDIT_OF, EDIT_FIELDS))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import queue
 import re
 import threading
@@ -45,7 +46,7 @@ from mastoc.backends.errors import (
 from mastoc.backends.stokt import mapping
 from mastoc.backends.stokt.client import IMPORT_PAGE_SIZE, ClimbPage, StoktClient, check_id
 from mastoc.edits.climbs import trashed_stokt_ids
-from mastoc.store import images, locks, paths, rows
+from mastoc.store import bulk, images, locks, paths, rows
 from mastoc.store.db import Store, StoreLockedError
 from mastoc.sync import apply as applier
 from mastoc.sync.plan import IMPORT_COLUMNS, ClimbAction, RemoteClimb, counts, plan_climbs, plan_deletions
@@ -53,12 +54,17 @@ from mastoc.sync.structure import Structure, apply_structure, build_structure, u
 
 BACKEND = "stokt"
 DEFAULT_FULL_EVERY = timedelta(days=7)
-IMPORT_CACHE_KIB = 128 * 1024
+IMPORT_CACHE_KIB = bulk.BULK_CACHE_KIB
 PARALLEL_PAGES = 4  # pages in flight during a full pass (the transport bounds requests in flight and rate)
+# A full import of at least this many climbs into a store without climbs is a bulk load: the index
+# of `climb_holds` by climb (random UUID keys: half the cost of each index row) is built once at the
+# end of the walk instead of through every insert (`store.bulk.defer_indexes`).
+BULK_MIN_CLIMBS = 5_000
+BULK_DEFERRED = ("climb_holds_climb",)
 ProgressCallback = Callable[[int, int | None, str], None]
 """(pages done, pages expected or None, message)."""
 
-_CLIMB_IDX = {c: i for i, c in enumerate(rows.CLIMB_COLUMNS)}
+_IMPORT_OF_ROW = operator.itemgetter(*(rows.CLIMB_COLUMNS.index(c) for c in IMPORT_COLUMNS))  # climb row -> import columns
 _HOLD_NUM = re.compile(r"\d+")  # the hold numbers of a holds list already validated by the mapping
 
 
@@ -337,11 +343,11 @@ def run_import(
     pool = ThreadPoolExecutor(max_workers=max(2, workers), thread_name_prefix="stokt-import")
     prefetch = _Prefetcher(client, resume or client.climbs_url(gym, page_size=page_size_hint), start_number,
                            depth=4 if mode == "full" else 2, parallel=PARALLEL_PAGES if mode == "full" else 1)
-    # A bigger page cache for the bulk writes: with 100k climbs the indexes outgrow SQLite's default
-    # 2 MB and every batch would re-read the B-tree pages it touches.
-    old_cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
-    store.conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    settings = bulk.bulk_settings(store.conn, IMPORT_CACHE_KIB)  # page cache, in-memory statement journals
+    settings.__enter__()
     try:
+        if lock is not None:
+            _restore_indexes(store, plan)  # left by a bulk load that was killed: build them first
         _import(store, client, plan, gym, pass_id, resume, start_number, pool, prefetch, resolve, say,
                 is_cancelled, cursors, page_size_hint)
     except BaseException as exc:
@@ -362,16 +368,37 @@ def run_import(
     finally:
         prefetch.close()
         pool.shutdown(wait=True, cancel_futures=True)
-        store.conn.execute(f"PRAGMA cache_size = {int(old_cache)}")
+        if lock is not None:
+            with contextlib.suppress(Exception):  # failing here, the next Store.open builds them
+                _restore_indexes(store, plan)
+        settings.__exit__(None, None, None)
         if lock is not None:
             lock.release()
     return plan
 
 
+def _restore_indexes(store: Store, plan: ImportPlan) -> None:
+    if bulk.has_deferred_indexes(store.conn):
+        t0 = time.perf_counter()
+        with store.transaction() as c:
+            bulk.restore_indexes(c)
+        plan.write_seconds += time.perf_counter() - t0
+
+
+def _start_bulk_load(conn: Any, plan: ImportPlan, page: ClimbPage) -> bool:
+    """At the first page written: is this a bulk load (see BULK_MIN_CLIMBS)? If so, defer the index."""
+    if plan.mode != "full" or (page.count or 0) < BULK_MIN_CLIMBS:
+        return False
+    if conn.execute("SELECT 1 FROM climbs LIMIT 1").fetchone() is not None:
+        return False
+    bulk.defer_indexes(conn, BULK_DEFERRED)
+    return True
+
+
 def _import_lock(store: Store) -> locks.RunLock:
     """One import per store at a time; holding the lock also proves older "running" runs are dead."""
     try:
-        return locks.RunLock(store.directory, "stokt-import").acquire()
+        return locks.RunLock(store.directory, bulk.BULK_LOCK).acquire()
     except locks.LockBusyError as exc:
         who = f" (process {exc.holder})" if exc.holder else ""
         raise StoreLockedError(f"another Stokt import is running on this store{who}; "
@@ -447,6 +474,8 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     user_counts = {"new": 0, "updated": 0, "unchanged": 0}
     counted_users: set[str] = set()
     trashed = trashed_stokt_ids(conn)
+    # decided at the first page written; "on": the store had no climbs, so no new climb's id is stored
+    bulk_load = {"decided": False, "on": False}
 
     # 2. climb pages: each page is planned and applied whole; pages share a write transaction that is
     # committed every few hundred climbs (with the resume cursor), on stopping, and before an error
@@ -490,12 +519,15 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
                     in_page = True
                     c = batch.conn()
                     t0 = time.perf_counter()
+                    if not bulk_load["decided"]:
+                        bulk_load["decided"] = True
+                        bulk_load["on"] = _start_bulk_load(c, plan, page)
                     ucounts, user_map = upsert_setters(c, setters, now=now)
                     t1 = time.perf_counter()
                     locals_ = applier.load_locals(c, [r.stokt_id for r in remotes])
                     actions = plan_climbs(_remap_setters(remotes, user_map), locals_, resolve)
                     t0 += time.perf_counter() - t1  # planning is not writing
-                    applier.apply_climb_actions(c, actions, now=now, pass_id=walk_pass)
+                    applier.apply_climb_actions(c, actions, now=now, pass_id=walk_pass, fresh_ids=bulk_load["on"])
                     applier.mark_seen(c, extra_seen, walk_pass, now)
                     _set_cursors(c, {"resume_url": page.next, "resume_number": str(page.number + 1),
                                      "resume_pass": walk_pass, "resume_mode": plan.mode, "resume_gym": gym,
@@ -532,6 +564,9 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
     resumed_count = cursors.get("resume_count") if resume else None
     seen, complete, stable = walk(iter(prefetch), pass_id, start_number,
                                   int(resumed_count) if resumed_count else None, rewalk=False)
+    if bulk_load["on"]:
+        _restore_indexes(store, plan)  # the bulk load is over: build the deferred index once
+        bulk_load["on"] = False
     if resume and cursors.get("resume_stable") == "0":
         stable = False
     # A full pass whose listing shifted may have skipped live climbs: walk it again (in order, under a
@@ -587,13 +622,23 @@ def _import(store: Store, client: StoktClient, plan: ImportPlan, gym: str, pass_
 
 
 class _Batch:
-    """A write transaction spanning several pages, committed every `max_rows` climbs or once it has
-    been open `max_seconds` (on a slow network a crash then loses little work)."""
+    """A write transaction spanning several pages, committed once it has been open `max_seconds`
+    (on a slow network a crash then loses little work) and at least `COMMIT_SPACING` times as long
+    as the last commit took, or at `max_rows` climbs.
 
-    def __init__(self, store: Store, max_rows: int = 1000, max_seconds: float = 0.2) -> None:
+    A commit writes every page the transaction dirtied to the WAL and checkpoints it; with random
+    UUID keys that is most of the indexes' pages once the store is big (~250 ms a commit at 100k
+    climbs), so committing every page made commits the larger part of a big import's write time.
+    Spacing commits by their own cost keeps them below ~1/COMMIT_SPACING of it, while a small import
+    (commits of a few ms) still commits every `max_seconds`."""
+
+    COMMIT_SPACING = 10
+
+    def __init__(self, store: Store, max_rows: int = 50_000, max_seconds: float = 0.2) -> None:
         self._store = store
         self._max_rows = max_rows
         self._max_seconds = max_seconds
+        self._last_commit = 0.0
         self._opened = 0.0
         self._cm: Any = None
         self._conn: Any = None
@@ -609,7 +654,8 @@ class _Batch:
 
     def added(self, n: int) -> None:
         self._rows += n
-        if self._rows >= self._max_rows or time.monotonic() - self._opened >= self._max_seconds:
+        open_for = time.monotonic() - self._opened
+        if self._rows >= self._max_rows or open_for >= max(self._max_seconds, self.COMMIT_SPACING * self._last_commit):
             self.commit()
 
     def commit(self) -> float:
@@ -619,7 +665,8 @@ class _Batch:
         t = time.perf_counter()
         cm, self._cm = self._cm, None
         cm.__exit__(None, None, None)
-        return time.perf_counter() - t
+        self._last_commit = time.perf_counter() - t
+        return self._last_commit
 
     def rollback(self) -> None:
         if self._cm is not None:
@@ -679,8 +726,8 @@ def _map_page(page: ClimbPage, face_ids: dict[str, str], holds_by_face: dict[str
                                      f"not on its face (page {page.number}); climb skipped")
                 extra_seen.append(str(climb.stokt_id))
                 continue
-        full = rows.climb_to_row(climb)
-        remotes.append(RemoteClimb(str(climb.stokt_id), {c: full[_CLIMB_IDX[c]] for c in IMPORT_COLUMNS}))
+        remotes.append(RemoteClimb(str(climb.stokt_id), dict(zip(IMPORT_COLUMNS, _IMPORT_OF_ROW(rows.climb_to_row(climb)),
+                                                                 strict=True))))
         if setter:
             setters.append(setter)
     return remotes, setters, extra_seen

@@ -100,3 +100,16 @@ def test_arbitrary_text_parses_or_raises_holds_list_error(text: str) -> None:
         assert exc.token and exc.token in text
     else:
         assert holdslist.parse(holdslist.format(refs)) == holdslist.canonical(refs)
+
+
+@given(st.one_of(st.text(alphabet="SFOTX0123456789 ,-.sz", max_size=30),
+                 st.lists(st.tuples(st.sampled_from("SFOT"), st.sampled_from(["0", "1", "01", "7", "007", "12"])),
+                          max_size=6).map(lambda ts: " ".join(r + n for r, n in ts))))
+def test_check_raises_exactly_when_parse_does(text: str) -> None:
+    try:
+        holdslist.parse(text)
+    except HoldsListError:
+        with pytest.raises(HoldsListError):
+            holdslist.check(text)
+    else:
+        holdslist.check(text)

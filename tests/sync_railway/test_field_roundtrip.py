@@ -30,6 +30,7 @@ SYNCED = ("gyms", "walls", "users", "faces", "holds", "climbs", "hold_annotation
 # tables that never travel, and why
 LOCAL_TABLES = {
     "climb_holds": "the search index, rebuilt from climbs.holds_list on every write",
+    "deferred_indexes": "indexes this device's bulk import dropped for a while (normally empty)",
     "images": "photos are content-addressed files; faces.picture_sha256 (compared) names them",
     "sync_runs": "this device's sync history",
     "tombstones": "this device's record of deletions it made or received",

@@ -233,14 +233,22 @@ def parse_circuit(value: Any) -> list[dict[str, Any]]:
     return out
 
 
+_USER_IDS: dict[str, str] = {}  # setters repeat on every page: their ids computed once
+
+
 def map_user(data: dict[str, Any] | None) -> User | None:
     """A climb's `climbSetters` object (or a gym manager) → User; None when absent."""
     if not data or not data.get("id"):
         return None
     stokt = str(data["id"])
     avatar = data.get("avatar")
+    uid = _USER_IDS.get(stokt)
+    if uid is None:
+        if len(_USER_IDS) > 10_000:
+            _USER_IDS.clear()
+        uid = _USER_IDS[stokt] = id_for_stokt("user", stokt)
     return User(
-        id=id_for_stokt("user", stokt), stokt_id=stokt,
+        id=uid, stokt_id=stokt,
         full_name=str(data.get("fullName") or data.get("name") or "Unknown setter"),
         avatar_path=media_name(avatar) if avatar else None, source=Source.STOKT,
     )
@@ -279,10 +287,10 @@ def map_climb(data: Any, known_faces: dict[str, str] | None = None) -> tuple[Cli
         else:
             face_id = id_for_stokt("face", face_stokt)
         text = str(data.get("holdsList") or "")
-        holdslist.parse(text)  # validates; raises HoldsListError naming the token
+        holdslist.check(text)  # validates; raises HoldsListError naming the token
         mirror = str(data.get("mirrorHoldsList") or "")
         if mirror:
-            holdslist.parse(mirror)
+            holdslist.check(mirror)
         setter = map_user(data.get("climbSetters"))
         grade_font, grade_ircra = grade_from_crowd(data.get("crowdGrade"))
         tags = [t.strip() for t in str(data.get("tags") or "").split(",") if t.strip()]
