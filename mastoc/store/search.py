@@ -12,8 +12,9 @@ the other way round: the sort index is walked and each entry tested on the filte
 (`scale_schema`), which stops after one page — sorting 100k matches to keep 200 would take half a
 second at 400k climbs. Pages after the first are keyset pages (`after` = `sort_key` of the last row
 the caller holds): a seek in the sort index, as fast at the end of 400k climbs as at the top.
-A name filter has no index (a substring of a folded name): it walks a bounded part of the sort
-order, then scans the table (`_capped_walk`). Counts of one hold, and heatmaps of a grade range,
+A name filter has no SQLite index (a substring of a folded name): the in-memory `name_index` finds
+its climbs; up to `TEXT_DRIVE_LIMIT` of them drive the page, more (a common text) walk a bounded part
+of the sort order (`_capped_walk`), and the count of a name-only filter is the number of matches. Counts of one hold, and heatmaps of a grade range,
 are read from the maintained hold usage statistics (`usage_schema`).
 """
 
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 
 from mastoc.domain.models import Role
 from mastoc.domain.textfold import fold
-from mastoc.store import annotation_schema
+from mastoc.store import annotation_schema, name_index
 
 SORTS = ("newest", "grade", "name", "popularity")
 
@@ -58,6 +59,11 @@ DRIVE_LIMIT = 3000
 HOLDS_DRIVE_LIMIT = 4000
 # A name filter walks this many climbs of the sort order before it scans the table instead.
 TEXT_WALK_CAP = 20_000
+# A name filter matching up to this many climbs (the in-memory `name_index`) drives the page: its
+# matches are sorted. More: the sort order is walked (a common text fills a page at once).
+TEXT_DRIVE_LIMIT = 5000
+# The name index gives up past this many matches (a 1–2 letter text): the SQL scan counts them.
+TEXT_INDEX_CAP = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,12 +157,14 @@ def _escape_like(text: str) -> str:
 
 
 def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool = False, driver: str | None = None,
-                    extra: tuple[tuple[str, list[object]], ...] = ()) -> tuple[str, list[object]]:
+                    extra: tuple[tuple[str, list[object]], ...] = (),
+                    text_ids: list[int] | None = None) -> tuple[str, list[object]]:
     """The FROM … WHERE … part (without ORDER/LIMIT) and its parameters.
 
     `driver` (`_driver`): "walk" keeps every filter term off its own index (unary `+`, hold filters as
     probes), so the query walks the sort index; "grade"/"setter" name the index that drives. `extra`:
-    more (condition, parameters) terms (keyset).
+    more (condition, parameters) terms (keyset). `text_ids`: the rowids matching `q.text` (`name_index`),
+    tested instead of the name; with driver "text" they drive (every other term kept off its index).
     """
     params: list[object] = []
     source = "climbs c"
@@ -164,7 +172,7 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
     if named is not None and named in _indexes(conn):  # (an index dropped for a bulk load: the planner chooses)
         source = f"climbs c INDEXED BY {named}"  # for a walk: not the id index for a keyset's `c.id > ?`
     where: list[str] = []
-    plus = "+" if driver in ("walk", "scan") else ""
+    plus = "+" if driver in ("walk", "scan", "text") else ""
     if driver == "scan":
         source = "climbs c NOT INDEXED"  # in table order: sequential pages (`_capped_walk`)
     if (q.holds_all or q.holds_none) and driver in (None, "holds"):
@@ -221,7 +229,7 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
         where.append("(c.hold_flags & ?) = 0")
         params.append(mask)
     if q.face_id is not None:
-        where.append("c.face_id = ?")
+        where.append(("+" if driver == "text" else "") + "c.face_id = ?")  # (the name index has this face only)
         params.append(q.face_id)
     if q.grade_min is not None:
         where.append(f"{plus}c.grade_ircra >= ?")
@@ -243,7 +251,11 @@ def _from_and_where(conn: sqlite3.Connection, q: ClimbQuery, with_setter: bool =
         sql, p = _setter_term(q.setter)
         where.append(plus + sql)
         params.extend(p)
-    if q.text:
+    if q.text and text_ids is not None:
+        # the same test, answered by the in-memory name index (a list of rowids: primary-key lookups)
+        where.append("c.rowid IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(text_ids))
+    elif q.text:
         # accents and case do not matter: the folded name is kept in `name_search` on every write
         where.append("c.name_search LIKE ? ESCAPE '\\'")
         params.append(f"%{_escape_like(fold(q.text))}%")
@@ -372,14 +384,17 @@ def search(conn: sqlite3.Connection, q: ClimbQuery) -> list[ClimbRow]:
         sql = f"SELECT {_ROW_SQL} {body} ORDER BY {order}"
         return [_row(r) for r in conn.execute(sql, params)]
     driver = _driver(conn, q)
+    text_ids = _text_ids(conn, q) if driver == "walk" and q.text else None
+    if text_ids is not None and len(text_ids) <= TEXT_DRIVE_LIMIT:
+        driver = "text"
     if driver != "walk":
         order = _unindexed(order)
     if q.after is None:
-        return _page(conn, q, order, driver, (), q.limit, q.offset)
+        return _page(conn, q, order, driver, (), q.limit, q.offset, text_ids=text_ids)
     out: list[ClimbRow] = []
     for extra, fixed in _keyset(q):
         inner = ", ".join(_terms(order)[fixed:])
-        out.extend(_page(conn, q, order, driver, extra, q.limit - len(out), 0, inner))
+        out.extend(_page(conn, q, order, driver, extra, q.limit - len(out), 0, inner, text_ids))
         if len(out) >= q.limit:
             break
     return out
@@ -387,18 +402,20 @@ def search(conn: sqlite3.Connection, q: ClimbQuery) -> list[ClimbRow]:
 
 def _page(conn: sqlite3.Connection, q: ClimbQuery, order: str, driver: str | None,
           extra: tuple[tuple[str, list[object]], ...], limit: int, offset: int,
-          inner_order: str | None = None) -> list[ClimbRow]:
-    """One page (`extra`: a keyset part; `inner_order`: its ORDER BY, without the columns it fixes)."""
+          inner_order: str | None = None, text_ids: list[int] | None = None) -> list[ClimbRow]:
+    """One page (`extra`: a keyset part; `inner_order`: its ORDER BY, without the columns it fixes;
+    `text_ids`: the climbs matching the name filter, when the name index knows them)."""
     if driver == "walk" and q.text:
-        ids = _capped_walk(conn, q, inner_order or order, extra, limit, offset)
+        ids = _capped_walk(conn, q, inner_order or order, extra, limit, offset, text_ids)
         if ids is not None:
             sql = (f"SELECT {_ROW_SQL} FROM climbs c LEFT JOIN users u ON u.id = c.setter_id "
                    f"WHERE c.id IN (SELECT value FROM json_each(?)) ORDER BY {order}")
             return [_row(r) for r in conn.execute(sql, (json.dumps(ids),))]
-        driver = "scan"
+        driver = "text" if text_ids is not None else "scan"
+        order, inner_order = _unindexed(order), inner_order and _unindexed(inner_order)
     # Deferred join: the page's ids come from the sort index alone (skipping OFFSET rows costs an
     # index step each, not a table row and a setter lookup each), then only those rows are read.
-    body, params = _from_and_where(conn, q, driver=driver, extra=extra)
+    body, params = _from_and_where(conn, q, driver=driver, extra=extra, text_ids=text_ids)
     sql = (
         f"SELECT {_ROW_SQL} FROM (SELECT c.id AS pid {body} ORDER BY {inner_order or order} LIMIT ? OFFSET ?) AS page "
         f"JOIN climbs c ON c.id = page.pid LEFT JOIN users u ON u.id = c.setter_id ORDER BY {order}"
@@ -407,12 +424,21 @@ def _page(conn: sqlite3.Connection, q: ClimbQuery, order: str, driver: str | Non
 
 
 def _capped_walk(conn: sqlite3.Connection, q: ClimbQuery, order: str, extra: tuple[tuple[str, list[object]], ...],
-                 limit: int, offset: int) -> list[str] | None:
+                 limit: int, offset: int, text_ids: list[int] | None = None) -> list[str] | None:
     """A name filter has no index: walk the first `TEXT_WALK_CAP` entries of the sort order testing each
     name, which finds a page of a common text at once. The page's ids in order, or None when the cap
     was reached first (a rare text: a sequential scan of the table, then a sort, is faster than
-    walking on through the table in index order)."""
+    walking on through the table in index order). With `text_ids` (the name index's matches), each entry
+    is tested on its rowid, which the sort index carries: the walk reads no table row."""
     body, params = _from_and_where(conn, dataclasses.replace(q, text=None), driver="walk", extra=extra)
+    if text_ids is not None:
+        # all in SQL (no Python row per walked entry); the capped walk is a subquery with a LIMIT, which
+        # SQLite runs as a co-routine: its rows reach the outer query in its order. Fewer than `limit`
+        # found: None (the caller's drive by `text_ids` is exact, the walk may have stopped at the cap).
+        sql = (f"SELECT pid FROM (SELECT c.id AS pid, c.rowid IN (SELECT value FROM json_each(?)) AS hit {body} "
+               f"ORDER BY {order} LIMIT ?) WHERE hit LIMIT ? OFFSET ?")
+        found = [r[0] for r in conn.execute(sql, [json.dumps(text_ids), *params, TEXT_WALK_CAP, limit, offset])]
+        return found if len(found) == limit else None
     pattern = f"%{_escape_like(fold(q.text or ''))}%"
     cur = conn.execute(f"SELECT c.id, c.name_search LIKE ? ESCAPE '\\' {body} ORDER BY {order} LIMIT ?",
                        [pattern, *params, TEXT_WALK_CAP + 1])
@@ -477,12 +503,42 @@ def _scan_driver(q: ClimbQuery) -> str | None:
     return "scan" if q.text and not indexed else None
 
 
+def _text_ids(conn: sqlite3.Connection, q: ClimbQuery) -> list[int] | None:
+    """The rowids of the climbs (of `q.face_id`) whose name contains `q.text`, from the in-memory name
+    index (`name_index`, built now if missing or stale); None when it cannot say (too many matches)."""
+    return name_index.for_face(conn, q.face_id).matches(fold(q.text or ""), TEXT_INDEX_CAP)
+
+
+def _grouping_plan(conn: sqlite3.Connection, q: ClimbQuery) -> tuple[str | None, list[int] | None]:
+    """The driver and the name filter's rowids for a count or a grouping of `q`: a name filter with no
+    indexed term beside it is driven by the name index's matches (or, when it has none to give, a scan);
+    beside an indexed term, by its matches only when they are few."""
+    driver = _scan_driver(q)
+    if not q.text:
+        return driver, None
+    ids = _text_ids(conn, q)
+    if ids is not None and (driver == "scan" or len(ids) <= TEXT_DRIVE_LIMIT):
+        return "text", ids
+    return driver, None
+
+
 def count(conn: sqlite3.Connection, q: ClimbQuery) -> int:
     """How many climbs match `q` (ignores paging)."""
     n = _usage_count(conn, q)
     if n is not None:
         return n
-    body, params = _from_and_where(conn, _rarest_first(conn, q), driver=_scan_driver(q))
+    if len(q.holds_none) == 1:
+        # "this hold but not that one": the climbs using the first (hold usage statistics) less those using
+        # both (driven by the rarer of the two), not a probe of the excluded hold per climb of the first
+        base = dataclasses.replace(q, holds_none=())
+        n = _usage_count(conn, base)
+        if n is not None:
+            return n - count(conn, dataclasses.replace(base, holds_all=(*base.holds_all, HoldFilter(q.holds_none[0]))))
+    q = _rarest_first(conn, q)
+    driver, text_ids = _grouping_plan(conn, q)
+    if text_ids is not None and text_only(q):
+        return len(text_ids)
+    body, params = _from_and_where(conn, q, driver=driver, text_ids=text_ids)
     return int(conn.execute(f"SELECT count(*) {body}", params).fetchone()[0])
 
 
@@ -544,8 +600,9 @@ def hold_stats(conn: sqlite3.Connection, face_id: str, q: ClimbQuery | None = No
             "GROUP BY u.hold_num"
         )
         return {r[0]: HoldStat(r[1], r[2], r[3]) for r in conn.execute(sql, params)}
-    body, fparams = _from_and_where(conn, dataclasses.replace(q, face_id=face_id, limit=None, offset=0),
-                                    driver=_scan_driver(q))
+    fq = dataclasses.replace(q, face_id=face_id, limit=None, offset=0)
+    driver, text_ids = _grouping_plan(conn, fq)
+    body, fparams = _from_and_where(conn, fq, driver=driver, text_ids=text_ids)
     sql = (
         "SELECT ch.hold_num, count(DISTINCT ch.climb_id), min(ch.grade_ircra), max(ch.grade_ircra) "
         f"FROM (SELECT c.id AS cid {body}) AS f JOIN climb_holds ch ON ch.climb_id = f.cid "
@@ -562,6 +619,12 @@ def grade_only(q: ClimbQuery) -> bool:
     """Whether `q` filters on nothing but the face and a grade range."""
     return all(getattr(q, f.name) == getattr(_DEFAULT, f.name) for f in dataclasses.fields(q)
                if f.name not in _GRADE_ONLY)
+
+
+def text_only(q: ClimbQuery) -> bool:
+    """Whether `q` filters on nothing but the face and a name text."""
+    return bool(q.text) and all(getattr(q, f.name) == getattr(_DEFAULT, f.name) for f in dataclasses.fields(q)
+                                if f.name not in ("face_id", "text", *_PAGING))
 
 
 def setter_only(q: ClimbQuery) -> bool:
@@ -592,6 +655,7 @@ def in_grade_range(face_counts: dict[float | None, int], q: ClimbQuery) -> dict[
 
 def grade_counts(conn: sqlite3.Connection, q: ClimbQuery) -> dict[float | None, int]:
     """How many climbs matching `q` (ignoring paging) have each IRCRA value (None: ungraded)."""
-    body, params = _from_and_where(conn, _rarest_first(conn, dataclasses.replace(q, limit=None, offset=0)),
-                                   driver=_scan_driver(q))
+    gq = _rarest_first(conn, dataclasses.replace(q, limit=None, offset=0))
+    driver, text_ids = _grouping_plan(conn, gq)
+    body, params = _from_and_where(conn, gq, driver=driver, text_ids=text_ids)
     return dict(conn.execute(f"SELECT c.grade_ircra, count(*) {body} GROUP BY c.grade_ircra", params).fetchall())
