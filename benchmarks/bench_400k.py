@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import big_store  # noqa: E402
+from paint_timing import start_to_paint_ms  # noqa: E402
 
 from mastoc.domain import grades, holdslist  # noqa: E402
 from mastoc.domain.models import Role  # noqa: E402
@@ -179,43 +180,8 @@ def bench_heat(stores: dict[str, Path], runs: int) -> None:
 
 # --- the app process -----------------------------------------------------------------------------
 
-START_SNIPPET = r"""
-import sys, time
-from PySide6.QtCore import QObject, QEvent
-from mastoc.ui import app as app_mod
-from mastoc.ui import main_window as mw
-
-class _Spy(QObject):
-    def eventFilter(self, obj, ev):
-        if ev.type() == QEvent.Type.Paint and self.w.scene.photo is not None:
-            print(f"PAINTED {time.time():.6f}", flush=True)
-            import os; os._exit(0)
-        return False
-
-_orig = mw.MainWindow._face_loaded
-def _face_loaded(self, fd):
-    _orig(self, fd)
-    spy = _Spy(self); spy.w = self
-    self.view.viewport().installEventFilter(spy)
-    self.view.viewport().update()
-mw.MainWindow._face_loaded = _face_loaded
-sys.exit(app_mod.run(data_dir=sys.argv[1]))
-"""
-
-
 def start_times(directory: Path, runs: int) -> list[float]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
-    out = []
-    for i in range(runs + 1):
-        t0 = time.time()
-        r = subprocess.run([sys.executable, "-c", START_SNIPPET, str(directory)], env=env, capture_output=True,
-                           text=True, timeout=120)
-        line = next((x for x in r.stdout.splitlines() if x.startswith("PAINTED")), None)
-        if line is None:
-            raise RuntimeError(r.stderr)
-        if i:  # the first run warms the caches
-            out.append((float(line.split()[1]) - t0) * 1000)
-    return out
+    return start_to_paint_ms(directory, runs)
 
 
 def app_figures(directory: Path) -> dict:
