@@ -16,6 +16,8 @@ cannot happen; its "database is locked" after the timeout stays a 503.
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -50,6 +52,9 @@ def run(session: Session, work: Callable[[], T], attempts: int = ATTEMPTS) -> T:
                 raise
             log.info("transaction lost a race (%s), attempt %d of %d", getattr(exc.orig, "sqlstate", "unique"),
                      attempt + 1, attempts)
+            # a short random pause lets the winner take the rows it was waiting for before this
+            # attempt asks for them again (otherwise the two can collide once more)
+            time.sleep(random.uniform(0.005, 0.03) * attempt)
         except BaseException:
             session.rollback()
             raise

@@ -49,7 +49,8 @@ def test_a_deadlock_victim_is_run_again(app, backend):
     for t in threads:
         t.join(60)
     assert results == {"a": "a", "b": "b"}
-    assert len(attempts) == 3  # the victim ran twice
+    # the victim ran again (rarely the retry meets its rival once more, and one of them runs again)
+    assert len(attempts) >= 3 and attempts[:2].count("a") == 1
     with engine.connect() as c:
         feed = c.execute(text("SELECT entity_id FROM change_log WHERE seq > :s ORDER BY seq"), {"s": since}).scalars().all()
     assert sorted(feed) == sorted(ids * 2)  # two records per transaction that committed, none of the lost attempt
