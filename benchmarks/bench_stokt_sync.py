@@ -135,8 +135,18 @@ def main() -> None:
             assert again.changed == 0
         ids_after = dict(store.conn.execute("SELECT stokt_id, id FROM climbs").fetchall())
         p3 = statistics.median(re_times)
+        # the same re-imports through a client without the rate limit: the back-to-back runs above
+        # share one drained token bucket, so part of their time is the politeness floor
+        free_client = StoktClient(s.url, s.token, config=UNLIMITED)
+        re_free = []
+        for _ in range(args.runs):
+            t = time.perf_counter()
+            run_import(store, free_client, full=True)
+            re_free.append(time.perf_counter() - t)
+        p3f, p1f = statistics.median(re_free), statistics.median(free)
         print(f"P3  full re-import of unchanged data: {p3 * 1000:.1f} ms = {p3 / p1:.2f} x first import, "
-              f"rows changed {again.changed}, ids unchanged: {ids_before == ids_after}  (target <= 1.5x)")
+              f"rows changed {again.changed}, ids unchanged: {ids_before == ids_after}  (target <= 1.5x)   "
+              f"rate limit off: {p3f * 1000:.1f} ms = {p3f / p1f:.2f} x the first import rate limit off")
     with Server(latency=0.05) as s:
         lat = [fresh_import(s)[0] for _ in range(3)]
         lat_free = [fresh_import(s, UNLIMITED)[0] for _ in range(3)]
