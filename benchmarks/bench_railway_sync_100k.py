@@ -157,12 +157,11 @@ def timed_sync(label: str, d: Path, counter: Counter) -> tuple[float, float]:
 
 
 def bench(kind: str, n: int, counter: Counter) -> None:
-    import requests
 
     from mastoc.server.app import create_app
     from mastoc.server.config import Settings
     from tests.stokt.standin import StoktStandin
-    from tests.sync_railway.conftest import EMAIL, PASSWORD, SECRET, LiveServer, free_port
+    from tests.sync_railway.conftest import EMAIL, PASSWORD, SECRET, LiveServer, free_port, register
     from tests.sync_railway.seed import seed_climbs
 
     tmp = Path(tempfile.mkdtemp(prefix=f"mastoc-bench-rail100k-{kind}-"))
@@ -170,8 +169,7 @@ def bench(kind: str, n: int, counter: Counter) -> None:
     try:
         app = create_app(Settings(database_url=url, secret_key=SECRET, data_dir=tmp / "srv"), run_migrations=False)
         live = LiveServer(app, free_port()).start()
-        requests.post(f"{live.url}/api/auth/register", json={"email": EMAIL, "username": "climber",
-                      "password": PASSWORD, "full_name": "Climber"}, timeout=10).raise_for_status()
+        register(live.url, EMAIL, "climber", PASSWORD, "Climber")
         live.sql("UPDATE users SET role = 'admin'")
         print(f"\n== {'PostgreSQL' if kind == 'pg' else 'SQLite'} server ==")
         with StoktStandin(FIXTURES) as standin:

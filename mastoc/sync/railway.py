@@ -44,7 +44,7 @@ from mastoc.store.db import Store
 from mastoc.sync import railway_annotations as ra
 from mastoc.sync import railway_map as rm
 from mastoc.sync.gc_pause import bulk_phase
-from mastoc.sync.railway_pull import PullWriter
+from mastoc.sync.railway_pull import PullWriter, write_bases
 from mastoc.sync.railway_session import BACKEND, client_for, save_tokens
 
 __all__ = ["BACKEND", "SyncPlan", "SyncReport", "apply_sync", "client_for", "pending_changes", "plan_sync",
@@ -961,22 +961,10 @@ def _push_batch(store: Store, client: RailwayClient, entity: str, group: list[Ac
     if int(res.get("errors") or 0):
         rep.errors.append(f"{res['errors']} {entity}(s) refused by the server's import")
     with store.transaction() as c:
-        _set_states(c, entity, [(a.key, str(rows_[a.key]["num"]) if entity == "hold" else a.key, rows_[a.key])
-                                for a in qualifying])
+        write_bases(c, BACKEND, entity, [(a.key, str(rows_[a.key]["num"]) if entity == "hold" else a.key,
+                                          rows_[a.key]) for a in qualifying])
     rep.add(entity, "created" if qualifying[0].kind == "create" else "updated_remote", len(qualifying))
     return len(qualifying)
-
-
-def _set_states(c: Any, entity: str, items: list[tuple[str, str, dict[str, Any]]]) -> None:
-    """`_set_state` for many (local_id, remote_id, values) at once (executemany, one timestamp)."""
-    now = rows.now_ts()
-    c.executemany("DELETE FROM sync_state WHERE backend = ? AND entity_type = ? AND (local_id = ? OR remote_id = ?)",
-                  [(BACKEND, entity, lid, rid) for lid, rid, _v in items])
-    c.executemany("INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
-                  "last_seen_at, base_values) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                  [(BACKEND, entity, lid, rid, rm.content_hash(entity, v),
-                    rm.edit_hash(entity, v) if entity in rm.EDIT else None, now,
-                    json.dumps(rm.normalize(entity, v), ensure_ascii=False, default=str)) for lid, rid, v in items])
 
 
 def _answer_to_local(store: Store, entity: str, data: dict[str, Any]) -> dict[str, Any] | None:

@@ -144,14 +144,25 @@ class PullWriter:
 
     def _write_state(self, entity: str, batch: list[tuple[str, str, dict[str, Any], bool]],
                      normalized: list[dict[str, Any]]) -> None:
-        c, now = self.c, rows.now_ts()
-        c.executemany("DELETE FROM sync_state WHERE backend = ? AND entity_type = ? AND (local_id = ? OR remote_id = ?)",
-                      [(self.backend, entity, lid, rid) for lid, rid, _v, _e in batch])
-        edit = entity in rm.EDIT
-        c.executemany("INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
-                      "last_seen_at, base_values) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                      [(self.backend, entity, lid, rid, rm.content_hash(entity, v),
-                        rm.edit_hash(entity, v) if edit else None, now, json.dumps(n, ensure_ascii=False, default=str))
-                       for (lid, rid, v, _e), n in zip(batch, normalized, strict=True)])
+        c = self.c
+        now = write_bases(c, self.backend, entity, [(lid, rid, v) for lid, rid, v, _e in batch], normalized)
         if entity == "list":
             c.executemany("UPDATE climb_lists SET synced_at = ? WHERE id = ?", [(now, lid) for lid, _r, _v, _e in batch])
+
+
+def write_bases(c: Any, backend: str, entity: str, items: list[tuple[str, str, dict[str, Any]]],
+                normalized: list[dict[str, Any]] | None = None) -> str:
+    """Record (local_id, remote_id, values) as in sync with `backend` (two executemany, one timestamp,
+    returned): the content and edit hashes and the normalized values are the sync's base. `normalized`
+    saves normalizing again when the caller has it."""
+    now = rows.now_ts()
+    norm = normalized if normalized is not None else [rm.normalize(entity, v) for _l, _r, v in items]
+    c.executemany("DELETE FROM sync_state WHERE backend = ? AND entity_type = ? AND (local_id = ? OR remote_id = ?)",
+                  [(backend, entity, lid, rid) for lid, rid, _v in items])
+    edit = entity in rm.EDIT
+    c.executemany("INSERT INTO sync_state (backend, entity_type, local_id, remote_id, base_hash, base_edit_hash, "
+                  "last_seen_at, base_values) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  [(backend, entity, lid, rid, rm.content_hash(entity, v), rm.edit_hash(entity, v) if edit else None,
+                    now, json.dumps(n, ensure_ascii=False, default=str))
+                   for (lid, rid, v), n in zip(items, norm, strict=True)])
+    return now
