@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTableWidgetItem
 
 from mastoc.ui.sync_words import PlainError, history_row, plain_error
@@ -143,5 +144,6 @@ def wait_words(reason: str, backend: str) -> str:
     """What a wait inside an operation is about: "Stokt is rate limiting", "network problem"…"""
     head = reason.split(";")[0].strip()
     if head.startswith("rate limited"):
-        return "Stokt is rate limiting" if backend == "stokt" else "The mastoc server is rate limiting"
+        return (QCoreApplication.translate("SyncPanel", "Stokt is rate limiting") if backend == "stokt"
+                else QCoreApplication.translate("SyncPanel", "The mastoc server is rate limiting"))
     return head[:1].upper() + head[1:]
